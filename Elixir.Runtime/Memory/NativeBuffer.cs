@@ -1,0 +1,43 @@
+namespace Elixir.Memory;
+
+/// <summary>
+/// One allocation made by an <see cref="IMemoryBackend"/>. Disposing it frees the memory exactly once; the
+/// backend counts what is still allocated so a test can check that nothing leaked.
+/// </summary>
+public abstract class NativeBuffer : IDisposable
+{
+    /// <summary>Creates the buffer description.</summary>
+    protected NativeBuffer(long byteLength, MemoryLocation location)
+    {
+        ByteLength = byteLength;
+        Location = location;
+    }
+
+    /// <summary>The buffer's start address (host or device address space, by <see cref="Location"/>).</summary>
+    public abstract nint Address { get; }
+
+    /// <summary>The size in bytes.</summary>
+    public long ByteLength { get; }
+
+    /// <summary>Where the buffer lives.</summary>
+    public MemoryLocation Location { get; }
+
+    /// <summary>True once disposed.</summary>
+    public abstract bool IsDisposed { get; }
+
+    /// <summary>The whole buffer as a slice.</summary>
+    public BufferSlice All => new(this, 0, ByteLength);
+
+    /// <summary>A byte range of this buffer; out-of-range requests throw naming both ranges.</summary>
+    public BufferSlice Slice(long byteOffset, long byteLength) => new(this, byteOffset, byteLength);
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Frees the memory.</summary>
+    protected abstract void Dispose(bool disposing);
+}
