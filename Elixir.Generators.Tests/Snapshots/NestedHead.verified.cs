@@ -50,11 +50,11 @@ partial class Model
             long dim_C = builder.Dimension(dimensions, "C");
             long dim_V = builder.Dimension(dimensions, "V");
 
-            // Logits ["(V + 63) / 64 * 64", "C"]
+            // Logits ["(V - 1) * 2 + C / 4", "C"]
             {
-                var d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Logits", "(V + 63) / 64 * 64");
+                var d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Logits", "(V - 1) * 2 + C / 4");
                 var d1 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Logits", "C");
-                builder.Add("Logits", global::Elixir.Numerics.DType.Float16, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(d0.Multiply(d0.Divide(d0.Add(dim_V, 63L), 64L), 64L)), d1.Result(dim_C)));
+                builder.Add("Logits", global::Elixir.Numerics.DType.Float16, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(d0.Add(d0.Multiply(d0.Subtract(dim_V, 1L), 2L), d0.Divide(dim_C, 4L))), d1.Result(dim_C)));
             }
 
             return builder.Build();
