@@ -85,7 +85,7 @@ public sealed partial class ChunkLayoutGenerator
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayoutMustBePartial, location, type.Name));
             }
 
-            string? problem = type.IsGenericType ? "it is generic"
+            string? problem = type.TypeParameters.Length > 0 ? "it is generic"
                 : type.IsRefLikeType ? "it is a ref struct"
                 : null;
             for (INamedTypeSymbol? outer = type.ContainingType; problem is null && outer is not null; outer = outer.ContainingType)
