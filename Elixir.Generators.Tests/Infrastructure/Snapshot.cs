@@ -45,6 +45,13 @@ internal static class Snapshot
     public static string UnifiedDiff(string expected, string actual, string name)
     {
         List<DiffPiece> lines = InlineDiffBuilder.Diff(expected, actual, ignoreWhiteSpace: false).Lines;
+
+        // Both texts end with a newline; DiffPlex reports the empty remainder after it as one more line.
+        if (lines.Count > 0 && lines[^1] is { Type: ChangeType.Unchanged, Text: "" })
+        {
+            lines.RemoveAt(lines.Count - 1);
+        }
+
         var output = new StringBuilder();
         output.Append("--- ").Append(name).Append(".verified.cs\n");
         output.Append("+++ ").Append(name).Append(".received.cs\n");
