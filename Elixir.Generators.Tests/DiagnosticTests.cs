@@ -47,6 +47,8 @@ public sealed class DiagnosticTests
     [InlineData("[Tensor(\"2 - 3\")] public partial Span<float> W { get; }", "\"2 - 3\"", "dimension '2 - 3' is -1; dimensions must be positive")]
     [InlineData("[Tensor(\"9223372036854775807 + 1\")] public partial Span<float> W { get; }", "\"9223372036854775807 + 1\"", "dimension '9223372036854775807 + 1' overflows a 64-bit integer (9223372036854775807 + 1)")]
     [InlineData("[Tensor(\"4294967296\", \"4294967296\")] public partial Span<float> W { get; }", "Tensor(\"4294967296\", \"4294967296\")", "its size overflows a 64-bit integer")]
+    [InlineData("[Tensor(\"C\", \"4294967296\", \"4294967296\")] public partial Span<float> W { get; }", "Tensor(\"C\", \"4294967296\", \"4294967296\")", "its size overflows a 64-bit integer")]
+    [InlineData("[Tensor(\"2305843009213693952\")] public partial Span<float> W { get; }", "Tensor(\"2305843009213693952\")", "its size overflows a 64-bit integer")]
     public void ELX0004_InvalidShape(string member, string located, string problem)
     {
         Reported diagnostic = Single(Layout(member));
@@ -121,6 +123,7 @@ public sealed class DiagnosticTests
     [InlineData("public class Outer { [ChunkLayout] public partial struct N { } }", "N", "it is nested in 'Outer', which is not partial")]
     [InlineData("public partial class Outer<T> { [ChunkLayout] public partial struct N { } }", "N", "it is nested in generic type 'Outer'")]
     [InlineData("[ChunkLayout] public ref partial struct R { }", "R", "it is a ref struct")]
+    [InlineData("[ChunkLayout] public partial record struct S { }", "S", "it is a record struct, whose generated members would read the Span properties")]
     public void ELX0008_UnsupportedContainingType(string source, string located, string problem)
     {
         Reported diagnostic = Single(source);

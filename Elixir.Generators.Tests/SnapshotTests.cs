@@ -41,16 +41,31 @@ public sealed class SnapshotTests
             [ChunkLayout]
             internal partial struct Head
             {
+                /// <summary>Logits.</summary>
                 [Tensor("(V - 1) * 2 + C / 4", "C")] internal partial Span<Half> Logits { get; }
             }
         }
         """,
         "NestedHead");
 
+    [Fact]
+    public void ReadOnlyLayoutAndProperty() => Verify(
+        """
+        /// <summary>A read-only layout.</summary>
+        [ChunkLayout(ChunkCapacity = 1024, Dimensions = new[] { "N" })]
+        public readonly partial struct Frozen
+        {
+            /// <summary>Values.</summary>
+            [Tensor("N", "2")] public readonly partial Span<BFloat16> Values { get; }
+        }
+        """,
+        "Frozen");
+
     private static void Verify(string source, string name)
     {
         GeneratorOutcome outcome = GeneratorHarness.Run(source);
         Assert.Empty(outcome.Diagnostics);
+        Assert.Empty(outcome.CompilationProblems);
         Snapshot.Verify(outcome.SingleSource, name);
     }
 }

@@ -196,7 +196,7 @@ public sealed partial class ChunkLayoutGenerator
             {
                 TensorSpec tensor = layout.Tensors[i];
                 writer.WriteLine(
-                    $"{tensor.Accessibility} partial global::System.Span<{tensor.ElementType}> {tensor.Name} => _binding.HostSpan<{tensor.ElementType}>({Number(i)});");
+                    $"{tensor.Modifiers} partial global::System.Span<{tensor.ElementType}> {tensor.Name} => _binding.HostSpan<{tensor.ElementType}>({Number(i)});");
             }
         }
 

@@ -28,7 +28,7 @@ public sealed partial class ChunkLayoutGenerator
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             var type = (INamedTypeSymbol)context.TargetSymbol;
-            var declaration = (StructDeclarationSyntax)context.TargetNode;
+            var declaration = (TypeDeclarationSyntax)context.TargetNode;
             var diagnostics = new List<DiagnosticInfo>();
             CheckDeclaration(type, declaration, diagnostics);
 
@@ -50,21 +50,21 @@ public sealed partial class ChunkLayoutGenerator
                     continue;
                 }
 
-                var context2 = new TensorContext(property, tensorAttribute, diagnostics, cancellationToken);
+                var tensorContext = new TensorContext(property, tensorAttribute, diagnostics, cancellationToken);
                 if (!names.Add(property.Name))
                 {
-                    context2.Report(DiagnosticDescriptors.TensorNameMustBeUnique, context2.NameLocation, property.Name, "is declared more than once");
+                    tensorContext.Report(DiagnosticDescriptors.TensorNameMustBeUnique, tensorContext.NameLocation, property.Name, "is declared more than once");
                 }
                 else if (ReservedNames.Contains(property.Name) || property.Name == type.Name)
                 {
-                    context2.Report(
+                    tensorContext.Report(
                         DiagnosticDescriptors.TensorNameMustBeUnique,
-                        context2.NameLocation,
+                        tensorContext.NameLocation,
                         property.Name,
                         "collides with a member the layout generator emits");
                 }
 
-                TensorSpec? tensor = ParseTensor(context2, capacity, declaredDimensions);
+                TensorSpec? tensor = ParseTensor(tensorContext, capacity, declaredDimensions);
                 if (tensor is not null)
                 {
                     tensors.Add(tensor);
@@ -77,7 +77,7 @@ public sealed partial class ChunkLayoutGenerator
             return new ParseResult(layout, diagnostics.ToEquatableArray());
         }
 
-        private static void CheckDeclaration(INamedTypeSymbol type, StructDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics)
+        private static void CheckDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics)
         {
             Location location = declaration.Identifier.GetLocation();
             if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
@@ -87,6 +87,7 @@ public sealed partial class ChunkLayoutGenerator
 
             string? problem = type.TypeParameters.Length > 0 ? "it is generic"
                 : type.IsRefLikeType ? "it is a ref struct"
+                : type.IsRecord ? "it is a record struct, whose generated members would read the Span properties"
                 : null;
             for (INamedTypeSymbol? outer = type.ContainingType; problem is null && outer is not null; outer = outer.ContainingType)
             {
@@ -156,7 +157,7 @@ public sealed partial class ChunkLayoutGenerator
             bool multiUse = NamedArgument(context.Attribute, "MultiUse") is { Value: true };
             return new TensorSpec(
                 property.Name,
-                Accessibility(property.DeclaredAccessibility),
+                Modifiers(property.DeclaredAccessibility, context.IsReadOnly),
                 elementInfo.Value.ElementType,
                 elementInfo.Value.DType,
                 elementInfo.Value.Size,
@@ -210,6 +211,10 @@ public sealed partial class ChunkLayoutGenerator
 
             return declarations.ToEquatableArray();
         }
+
+        // The implementing declaration must repeat the accessibility and 'readonly' of the defining one.
+        private static string Modifiers(Accessibility accessibility, bool isReadOnly) =>
+            isReadOnly ? Accessibility(accessibility) + " readonly" : Accessibility(accessibility);
 
         private static string Accessibility(Accessibility accessibility) => accessibility switch
         {

@@ -19,7 +19,7 @@ public sealed partial class ChunkLayoutGenerator : IIncrementalGenerator
         IncrementalValuesProvider<ParseResult> results = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 ChunkLayoutAttributeName,
-                static (node, _) => node is StructDeclarationSyntax,
+                static (node, _) => node is StructDeclarationSyntax or RecordDeclarationSyntax,
                 static (attributeContext, cancellationToken) => Parser.Parse(attributeContext, cancellationToken))
             .WithTrackingName(StepNames.Parse);
 

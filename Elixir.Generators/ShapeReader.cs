@@ -29,7 +29,9 @@ internal static class ShapeReader
         }
 
         var dimensions = new List<DimensionSpec>(values.Length);
-        long? elements = 1;
+        long elements = 1;
+        bool allConstant = true;
+        bool overflows = false;
         bool valid = true;
         for (int i = 0; i < values.Length; i++)
         {
@@ -70,7 +72,17 @@ internal static class ShapeReader
                 continue;
             }
 
-            elements = elements is long e && folded.Value is long v ? ConstantFolder.CheckedMultiply(e, v) ?? -1 : null;
+            if (folded.Value is long constant)
+            {
+                long? product = ConstantFolder.CheckedMultiply(elements, constant);
+                overflows |= product is null;
+                elements = product ?? elements;
+            }
+            else
+            {
+                allConstant = false;
+            }
+
             dimensions.Add(new DimensionSpec(text, node));
         }
 
@@ -79,13 +91,14 @@ internal static class ShapeReader
             return null;
         }
 
-        if (elements == -1 || (elements is long count && ConstantFolder.CheckedMultiply(count, elementSize) is null))
+        // Named dimensions are at least 1, so constant factors that overflow already doom every run-time shape.
+        if (overflows || (allConstant && ConstantFolder.CheckedMultiply(elements, elementSize) is null))
         {
             context.Report(DiagnosticDescriptors.InvalidShape, context.AttributeSyntax?.GetLocation() ?? context.NameLocation, name, "its size overflows a 64-bit integer");
             return null;
         }
 
-        constantElements = elements;
+        constantElements = allConstant ? elements : null;
         return dimensions.ToEquatableArray();
     }
 }

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Threading;
 using Elixir.Generators.Specs;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Elixir.Generators;
@@ -22,6 +23,7 @@ internal sealed class TensorContext
         TypeLocation = (declaration?.Type is GenericNameSyntax { TypeArgumentList.Arguments.Count: 1 } generic
             ? generic.TypeArgumentList.Arguments[0].GetLocation()
             : declaration?.Type.GetLocation()) ?? NameLocation;
+        IsReadOnly = declaration?.Modifiers.Any(SyntaxKind.ReadOnlyKeyword) ?? false;
         AttributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
     }
 
@@ -34,6 +36,9 @@ internal sealed class TensorContext
     public Location? TypeLocation { get; }
 
     public AttributeSyntax? AttributeSyntax { get; }
+
+    /// <summary>Whether the defining declaration is marked <c>readonly</c>.</summary>
+    public bool IsReadOnly { get; }
 
     /// <summary>The location of dimension <paramref name="index"/> as written, or of the whole attribute.</summary>
     public Location? DimensionLocation(int index, int dimensionCount)

@@ -2,7 +2,7 @@ namespace Elixir.Generators.Specs;
 
 /// <summary>One <c>[Tensor]</c> property of a layout.</summary>
 /// <param name="Name">The property name.</param>
-/// <param name="Accessibility">The declared accessibility keywords, e.g. <c>public</c>.</param>
+/// <param name="Modifiers">The declared accessibility and <c>readonly</c> keywords, e.g. <c>public readonly</c>.</param>
 /// <param name="ElementType">The fully qualified element type, e.g. <c>float</c>.</param>
 /// <param name="DType">The <c>Elixir.Numerics.DType</c> member name.</param>
 /// <param name="ElementSize">The element size in bytes.</param>
@@ -10,7 +10,7 @@ namespace Elixir.Generators.Specs;
 /// <param name="MultiUse">Whether more than one module uses the tensor.</param>
 internal sealed record TensorSpec(
     string Name,
-    string Accessibility,
+    string Modifiers,
     string ElementType,
     string DType,
     int ElementSize,
