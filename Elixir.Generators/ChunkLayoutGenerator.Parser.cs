@@ -38,6 +38,20 @@ public sealed partial class ChunkLayoutGenerator
                 ? d.Values.Select(v => v.Value as string ?? string.Empty).ToImmutableHashSet(System.StringComparer.Ordinal)
                 : null;
 
+            List<TensorSpec> tensors = ReadTensors(type, capacity, declaredDimensions, diagnostics, cancellationToken);
+            LayoutSpec? layout = diagnostics.Count == 0
+                ? new LayoutSpec(Namespace(type), ContainingTypes(type), type.Name, tensors.ToEquatableArray())
+                : null;
+            return new ParseResult(layout, diagnostics.ToEquatableArray());
+        }
+
+        private static List<TensorSpec> ReadTensors(
+            INamedTypeSymbol type,
+            long capacity,
+            ImmutableHashSet<string>? declaredDimensions,
+            List<DiagnosticInfo> diagnostics,
+            CancellationToken cancellationToken)
+        {
             var tensors = new List<TensorSpec>();
             var names = new HashSet<string>(System.StringComparer.Ordinal);
             foreach (IPropertySymbol property in type.GetMembers().OfType<IPropertySymbol>())
@@ -50,31 +64,23 @@ public sealed partial class ChunkLayoutGenerator
                     continue;
                 }
 
-                var tensorContext = new TensorContext(property, tensorAttribute, diagnostics, cancellationToken);
-                if (!names.Add(property.Name))
+                var context = new TensorContext(property, tensorAttribute, diagnostics, cancellationToken);
+                string? nameProblem = !names.Add(property.Name) ? "is declared more than once"
+                    : ReservedNames.Contains(property.Name) || property.Name == type.Name ? "collides with a member the layout generator emits"
+                    : null;
+                if (nameProblem is not null)
                 {
-                    tensorContext.Report(DiagnosticDescriptors.TensorNameMustBeUnique, tensorContext.NameLocation, property.Name, "is declared more than once");
-                }
-                else if (ReservedNames.Contains(property.Name) || property.Name == type.Name)
-                {
-                    tensorContext.Report(
-                        DiagnosticDescriptors.TensorNameMustBeUnique,
-                        tensorContext.NameLocation,
-                        property.Name,
-                        "collides with a member the layout generator emits");
+                    context.Report(DiagnosticDescriptors.TensorNameMustBeUnique, context.NameLocation, property.Name, nameProblem);
                 }
 
-                TensorSpec? tensor = ParseTensor(tensorContext, capacity, declaredDimensions);
+                TensorSpec? tensor = ParseTensor(context, capacity, declaredDimensions);
                 if (tensor is not null)
                 {
                     tensors.Add(tensor);
                 }
             }
 
-            LayoutSpec? layout = diagnostics.Count == 0
-                ? new LayoutSpec(Namespace(type), ContainingTypes(type), type.Name, tensors.ToEquatableArray())
-                : null;
-            return new ParseResult(layout, diagnostics.ToEquatableArray());
+            return tensors;
         }
 
         private static void CheckDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics)

@@ -18,13 +18,13 @@ internal static class ShapeReader
         TensorContext context, ImmutableHashSet<string>? declaredDimensions, int elementSize, out long? constantElements)
     {
         constantElements = null;
-        string name = context.Property.Name;
-        ImmutableArray<TypedConstant> values = context.Attribute.ConstructorArguments.Length == 1 && context.Attribute.ConstructorArguments[0].Kind == TypedConstantKind.Array
-            ? context.Attribute.ConstructorArguments[0].Values
+        ImmutableArray<TypedConstant> arguments = context.Attribute.ConstructorArguments;
+        ImmutableArray<TypedConstant> values = arguments.Length == 1 && arguments[0].Kind == TypedConstantKind.Array
+            ? arguments[0].Values
             : ImmutableArray<TypedConstant>.Empty;
         if (values.IsEmpty)
         {
-            context.Report(DiagnosticDescriptors.InvalidShape, context.AttributeSyntax?.GetLocation() ?? context.NameLocation, name, "it has no dimensions");
+            context.Report(DiagnosticDescriptors.InvalidShape, context.WholeAttributeLocation, context.Property.Name, "it has no dimensions");
             return null;
         }
 
@@ -32,49 +32,19 @@ internal static class ShapeReader
         long elements = 1;
         bool allConstant = true;
         bool overflows = false;
-        bool valid = true;
         for (int i = 0; i < values.Length; i++)
         {
-            Location? location = context.DimensionLocation(i, values.Length);
             string text = values[i].Value as string ?? string.Empty;
-            ShapeNode? node = ShapeExpressionParser.TryParse(text, out string syntaxError);
-            string? unknown = node is null || declaredDimensions is null
-                ? null
-                : NamedDimensions.Of(node).FirstOrDefault(n => !declaredDimensions.Contains(n));
-            if (node is null || unknown is not null)
+            DimensionSpec? dimension = ReadDimension(context, text, context.DimensionLocation(i, values.Length), declaredDimensions, out long? constant);
+            if (dimension is null)
             {
-                string problem = node is null
-                    ? syntaxError
-                    : $"'{unknown}' is not one of the layout's Dimensions ({string.Join(", ", declaredDimensions.OrderBy(n => n, System.StringComparer.Ordinal))})";
-                context.Report(DiagnosticDescriptors.InvalidDimensionExpression, location, name, text, problem);
-                valid = false;
                 continue;
             }
 
-            ConstantFolder.Result folded = ConstantFolder.Fold(node);
-            if (folded.Error is not null)
+            dimensions.Add(dimension);
+            if (constant is long value)
             {
-                DiagnosticDescriptor descriptor = folded.IsOverflow ? DiagnosticDescriptors.InvalidShape : DiagnosticDescriptors.InvalidDimensionExpression;
-                string message = folded.IsOverflow ? $"dimension '{text}' {folded.Error}" : folded.Error;
-                context.Report(descriptor, location, folded.IsOverflow ? [name, message] : [name, text, message]);
-                valid = false;
-                continue;
-            }
-
-            if (folded.Value is long value && value <= 0)
-            {
-                context.Report(
-                    DiagnosticDescriptors.InvalidShape,
-                    location,
-                    name,
-                    $"dimension '{text}' is {value.ToString(CultureInfo.InvariantCulture)}; dimensions must be positive");
-                valid = false;
-                continue;
-            }
-
-            if (folded.Value is long constant)
-            {
-                long? product = ConstantFolder.CheckedMultiply(elements, constant);
+                long? product = ConstantFolder.CheckedMultiply(elements, value);
                 overflows |= product is null;
                 elements = product ?? elements;
             }
@@ -82,11 +52,9 @@ internal static class ShapeReader
             {
                 allConstant = false;
             }
-
-            dimensions.Add(new DimensionSpec(text, node));
         }
 
-        if (!valid)
+        if (dimensions.Count != values.Length)
         {
             return null;
         }
@@ -94,11 +62,59 @@ internal static class ShapeReader
         // Named dimensions are at least 1, so constant factors that overflow already doom every run-time shape.
         if (overflows || (allConstant && ConstantFolder.CheckedMultiply(elements, elementSize) is null))
         {
-            context.Report(DiagnosticDescriptors.InvalidShape, context.AttributeSyntax?.GetLocation() ?? context.NameLocation, name, "its size overflows a 64-bit integer");
+            context.Report(DiagnosticDescriptors.InvalidShape, context.WholeAttributeLocation, context.Property.Name, "its size overflows a 64-bit integer");
             return null;
         }
 
         constantElements = allConstant ? elements : null;
         return dimensions.ToEquatableArray();
+    }
+
+    private static DimensionSpec? ReadDimension(
+        TensorContext context, string text, Location? location, ImmutableHashSet<string>? declaredDimensions, out long? constant)
+    {
+        constant = null;
+        string name = context.Property.Name;
+        ShapeNode? node = ShapeExpressionParser.TryParse(text, out string syntaxError);
+        if (node is null)
+        {
+            context.Report(DiagnosticDescriptors.InvalidDimensionExpression, location, name, text, syntaxError);
+            return null;
+        }
+
+        string? undeclared = declaredDimensions is null ? null : NamedDimensions.Of(node).FirstOrDefault(n => !declaredDimensions.Contains(n));
+        if (undeclared is not null)
+        {
+            string declared = string.Join(", ", declaredDimensions!.OrderBy(n => n, System.StringComparer.Ordinal));
+            context.Report(
+                DiagnosticDescriptors.InvalidDimensionExpression, location, name, text, $"'{undeclared}' is not one of the layout's Dimensions ({declared})");
+            return null;
+        }
+
+        ConstantFolder.Result folded = ConstantFolder.Fold(node);
+        if (folded.Error is not null && folded.IsOverflow)
+        {
+            context.Report(DiagnosticDescriptors.InvalidShape, location, name, $"dimension '{text}' {folded.Error}");
+            return null;
+        }
+
+        if (folded.Error is not null)
+        {
+            context.Report(DiagnosticDescriptors.InvalidDimensionExpression, location, name, text, folded.Error);
+            return null;
+        }
+
+        if (folded.Value is <= 0)
+        {
+            context.Report(
+                DiagnosticDescriptors.InvalidShape,
+                location,
+                name,
+                $"dimension '{text}' is {folded.Value.Value.ToString(CultureInfo.InvariantCulture)}; dimensions must be positive");
+            return null;
+        }
+
+        constant = folded.Value;
+        return new DimensionSpec(text, node);
     }
 }

@@ -40,6 +40,9 @@ internal sealed class TensorContext
     /// <summary>Whether the defining declaration is marked <c>readonly</c>.</summary>
     public bool IsReadOnly { get; }
 
+    /// <summary>The whole <c>[Tensor(...)]</c> attribute, or the property name when it has no syntax.</summary>
+    public Location? WholeAttributeLocation => AttributeSyntax?.GetLocation() ?? NameLocation;
+
     /// <summary>The location of dimension <paramref name="index"/> as written, or of the whole attribute.</summary>
     public Location? DimensionLocation(int index, int dimensionCount)
     {
@@ -47,7 +50,7 @@ internal sealed class TensorContext
         int positional = arguments?.Count(a => a.NameEquals is null) ?? 0;
         return positional == dimensionCount && index < positional
             ? arguments!.Value[index].GetLocation()
-            : AttributeSyntax?.GetLocation() ?? NameLocation;
+            : WholeAttributeLocation;
     }
 
     public void Report(DiagnosticDescriptor descriptor, Location? location, params string[] arguments) =>
