@@ -21,6 +21,8 @@ internal static class OptimalSearch
         long usable = ChunkMath.RoundUp(budgetElements - range.Interval + 1, range.Interval);
         long maxSize = Math.Min(range.Max, usable);
         var chunkOf = new int[numels.Length];
+        var previousChunkOf = new int[numels.Length];
+        long previousBlocks = -1;
         var flat = new FlatSteps(steps);
         var workspace = new MoveSimulator.Workspace();
         (long Size, int Blocks, long Waste, long MovedElements)? best = null;
@@ -34,6 +36,15 @@ internal static class OptimalSearch
 
             var (chunks, waste) = ChunkMath.FirstFit(numels, size, chunkOf);
             blocks = Math.Min(blocks, chunks);
+            // The same packing through the same number of blocks moves the same chunks, so at a larger size it
+            // moves more elements and cannot win: skip the simulation.
+            if (blocks == previousBlocks && chunkOf.AsSpan().SequenceEqual(previousChunkOf))
+            {
+                continue;
+            }
+
+            chunkOf.CopyTo(previousChunkOf, 0);
+            previousBlocks = blocks;
             // Upstream's simulator asserts every step fits; a size where one does not is not a candidate.
             if (flat.MapToChunks(chunkOf) > blocks)
             {
