@@ -111,7 +111,7 @@ public sealed class HostKernels : IKernels
         Span<float> m = expAvg.AsSpan<float>();
         Span<float> v = expAvgSq.AsSpan<float>();
         Span<byte> g = gradient.AsSpan<byte>();
-        Span<byte> param = parameter.AsSpan<byte>();
+        Span<byte> param = writeParameter ? parameter.AsSpan<byte>() : default;
         Span<float> block = stackalloc float[BlockElements];
         int gradientSize = gradientType.SizeOf();
         int parameterSize = parameterType.SizeOf();
@@ -152,7 +152,7 @@ public sealed class HostKernels : IKernels
         Span<float> p = master.AsSpan<float>();
         Span<float> b = update.UsesMomentum ? momentum.AsSpan<float>() : default;
         Span<byte> g = gradient.AsSpan<byte>();
-        Span<byte> param = parameter.AsSpan<byte>();
+        Span<byte> param = writeParameter ? parameter.AsSpan<byte>() : default;
         Span<float> block = stackalloc float[BlockElements];
         int gradientSize = gradientType.SizeOf();
         int parameterSize = parameterType.SizeOf();
