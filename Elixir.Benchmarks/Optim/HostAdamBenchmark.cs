@@ -14,6 +14,8 @@ namespace Elixir.Benchmarks.Optim;
 /// time(Adam) / time(bound) and Adam reaches <c>1 / Ratio</c> of the bandwidth bound.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class HostAdamBenchmark
 {
     /// <summary>Bytes Adam reads and writes per element in this configuration.</summary>
