@@ -110,20 +110,20 @@ public sealed class HostKernels : IKernels
         Span<float> p = master.AsSpan<float>();
         Span<float> m = expAvg.AsSpan<float>();
         Span<float> v = expAvgSq.AsSpan<float>();
-        Span<byte> g = gradient.AsSpan<byte>();
-        Span<byte> param = writeParameter ? parameter.AsSpan<byte>() : default;
         Span<float> block = stackalloc float[BlockElements];
         int gradientSize = gradientType.SizeOf();
         int parameterSize = parameterType.SizeOf();
         for (int start = 0; start < count; start += BlockElements)
         {
             int n = (int)Math.Min(BlockElements, count - start);
-            ReadOnlySpan<float> gradientBlock = Widen(g.Slice(start * gradientSize, n * gradientSize), gradientType, block);
+            Span<byte> gradientBytes = gradient.Slice((long)start * gradientSize, (long)n * gradientSize).AsSpan<byte>();
+            ReadOnlySpan<float> gradientBlock = Widen(gradientBytes, gradientType, block);
             Span<float> masterBlock = p.Slice(start, n);
             update.Apply(masterBlock, m.Slice(start, n), v.Slice(start, n), gradientBlock);
             if (writeParameter)
             {
-                HostConversions.FromSingle(masterBlock, param.Slice(start * parameterSize, n * parameterSize), parameterType);
+                HostConversions.FromSingle(
+                    masterBlock, parameter.Slice((long)start * parameterSize, (long)n * parameterSize).AsSpan<byte>(), parameterType);
             }
         }
     }
@@ -151,25 +151,28 @@ public sealed class HostKernels : IKernels
 
         Span<float> p = master.AsSpan<float>();
         Span<float> b = update.UsesMomentum ? momentum.AsSpan<float>() : default;
-        Span<byte> g = gradient.AsSpan<byte>();
-        Span<byte> param = writeParameter ? parameter.AsSpan<byte>() : default;
         Span<float> block = stackalloc float[BlockElements];
         int gradientSize = gradientType.SizeOf();
         int parameterSize = parameterType.SizeOf();
         for (int start = 0; start < count; start += BlockElements)
         {
             int n = (int)Math.Min(BlockElements, count - start);
-            ReadOnlySpan<float> gradientBlock = Widen(g.Slice(start * gradientSize, n * gradientSize), gradientType, block);
+            Span<byte> gradientBytes = gradient.Slice((long)start * gradientSize, (long)n * gradientSize).AsSpan<byte>();
+            ReadOnlySpan<float> gradientBlock = Widen(gradientBytes, gradientType, block);
             Span<float> masterBlock = p.Slice(start, n);
             update.Apply(masterBlock, update.UsesMomentum ? b.Slice(start, n) : default, gradientBlock);
             if (writeParameter)
             {
-                HostConversions.FromSingle(masterBlock, param.Slice(start * parameterSize, n * parameterSize), parameterType);
+                HostConversions.FromSingle(
+                    masterBlock, parameter.Slice((long)start * parameterSize, (long)n * parameterSize).AsSpan<byte>(), parameterType);
             }
         }
     }
 
-    /// <summary>fp32 gradients are used in place; 16-bit ones are widened into <paramref name="block"/>.</summary>
+    /// <summary>
+    /// fp32 gradients are used in place; 16-bit ones are widened into <paramref name="block"/>. Gradients and
+    /// parameters are sliced per block, so their byte length is not limited to what one span can address.
+    /// </summary>
     private static ReadOnlySpan<float> Widen(Span<byte> gradient, DType type, Span<float> block)
     {
         if (type == DType.Float32)
