@@ -166,6 +166,26 @@ public sealed class ChunkFetcherLogicTests
         Assert.Equal(0, fetcher.Scheduler.Count);
     }
 
+    [Fact]
+    public void ReleaseAll_AlsoScattersAChunkStillBeingPrefetched()
+    {
+        var model = LayeredModel.OneChunkPerLayer(3);
+        var chunks = new FakeChunks([1, 1, 1], [false, false, false], publicBlocks: 2);
+        using var fetcher = new ChunkFetcher(
+            chunks, new PrefetchScheduler(3, model.ChunksPerStep()), new RecordingBackend(null), overlap: true);
+        var first = model.CreateGroups(fetcher)[0];
+        fetcher.Reset();
+        fetcher.ToCompute(first);
+        fetcher.Fetch(first);
+        fetcher.ToHold(first, ComputePhase.Forward);
+        Assert.True(chunks.IsGathered(1));
+
+        fetcher.ReleaseAll();
+
+        Assert.Equal(2, chunks.FreePublicBlocks);
+        Assert.False(chunks.IsGathered(0) || chunks.IsGathered(1));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

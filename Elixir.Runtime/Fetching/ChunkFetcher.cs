@@ -103,7 +103,13 @@ public sealed class ChunkFetcher : IDisposable
     /// <summary>Scatters every releasable chunk back to its shard and clears; used after an inference pass.</summary>
     public void ReleaseAll()
     {
+        var prefetched = _prefetching ? _predicted : ChunkScheduler.NoChunk;
         SettleSideStreams();
+        if (prefetched != ChunkScheduler.NoChunk && _chunks.CanRelease(prefetched))
+        {
+            Scheduler.Add(prefetched);
+        }
+
         for (var chunk = Scheduler.Top; chunk != ChunkScheduler.NoChunk; chunk = Scheduler.Top)
         {
             Scheduler.Remove(chunk);
