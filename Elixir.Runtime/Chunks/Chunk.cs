@@ -288,9 +288,9 @@ public sealed partial class Chunk : IDisposable
     /// <summary>
     /// Reduce-scatters the gradients in the gathered chunk, averaged over the ranks, into the shard; moves every
     /// tensor to <see cref="TensorState.Hold"/>. With <paramref name="alwaysFp32"/> an fp16/bf16 chunk is reduced
-    /// in <paramref name="workspace"/>. With <paramref name="sync"/> the overflow flag and L2 norm are taken now
-    /// and null is returned for the block to free; otherwise the caller calls
-    /// <see cref="UpdateExtraReduceInfo"/> before freeing the returned block. Fused chunks return null.
+    /// in <paramref name="workspace"/>. Returns the block for the caller to free (null for a fused chunk). With
+    /// <paramref name="sync"/> the overflow flag and L2 norm are taken now; otherwise the caller calls
+    /// <see cref="UpdateExtraReduceInfo"/> before freeing the block.
     /// </summary>
     public RCacheBlock? Reduce(bool alwaysFp32 = false, bool sync = true, ReduceWorkspace? workspace = null)
     {
@@ -344,7 +344,6 @@ public sealed partial class Chunk : IDisposable
         if (sync)
         {
             UpdateExtraReduceInfo(result);
-            return null;
         }
 
         return result;
