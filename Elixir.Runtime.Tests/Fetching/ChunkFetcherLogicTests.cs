@@ -76,7 +76,7 @@ public sealed class ChunkFetcherLogicTests
     {
         var chunks = new FakeChunks([1, 1, 1], [false, false, false], publicBlocks: 2);
         using var fetcher = new ChunkFetcher(chunks, new FifoScheduler(3), new RecordingBackend(null), overlap: false);
-        var all = fetcher.CreateGroup([new(0, 0), new(1, 0), new(2, 0)]);
+        var all = fetcher.CreateGroup([new TensorHandle(0, 0), new TensorHandle(1, 0), new TensorHandle(2, 0)]);
         fetcher.Reset();
         fetcher.ToCompute(all);
 
@@ -95,8 +95,8 @@ public sealed class ChunkFetcherLogicTests
     {
         var chunks = new FakeChunks([1, 1, 1], [false, false, false], publicBlocks: 2);
         using var fetcher = new ChunkFetcher(chunks, new FifoScheduler(3), new RecordingBackend(null), overlap: false);
-        var first = fetcher.CreateGroup([new(0, 0), new(1, 0)]);
-        var second = fetcher.CreateGroup([new(2, 0)]);
+        var first = fetcher.CreateGroup([new TensorHandle(0, 0), new TensorHandle(1, 0)]);
+        var second = fetcher.CreateGroup([new TensorHandle(2, 0)]);
         fetcher.Reset();
         fetcher.ToCompute(first);
         fetcher.Fetch(first);
@@ -118,7 +118,7 @@ public sealed class ChunkFetcherLogicTests
         chunks.Transition(0, 1, TensorState.Compute);
         chunks.Transition(0, 1, TensorState.HoldAfterBackward);
         chunks.Transition(0, 1, TensorState.ReadyForReduce);
-        var group = fetcher.CreateGroup([new(0, 0), new(0, 1)]);
+        var group = fetcher.CreateGroup([new TensorHandle(0, 0), new TensorHandle(0, 1)]);
 
         var error = Assert.Throws<IllegalStateTransitionException>(() => fetcher.ToCompute(group));
 
@@ -132,7 +132,7 @@ public sealed class ChunkFetcherLogicTests
     {
         var chunks = new FakeChunks([1], [false], publicBlocks: 1);
         using var fetcher = new ChunkFetcher(chunks, new PrefetchScheduler(1, [[0]]), new RecordingBackend(null), overlap: false);
-        var group = fetcher.CreateGroup([new(0, 0)]);
+        var group = fetcher.CreateGroup([new TensorHandle(0, 0)]);
         fetcher.Reset();
         fetcher.ToCompute(group);
         fetcher.Fetch(group);

@@ -43,6 +43,10 @@ internal sealed class FakeChunks : IChunkResidency
 
     public bool CanReduce(int chunk) => Count(chunk, TensorState.ReadyForReduce) == _states[chunk].Length;
 
+    public int TensorCountOf(int chunk) => _states[chunk].Length;
+
+    public TensorHandle Find(ITensorStateCounter counter, int index) => throw new NotSupportedException();
+
     public TensorState StateOf(int chunk, int tensor) => _states[chunk][tensor];
 
     public string NameOf(int chunk, int tensor) => $"c{chunk}.t{tensor}";

@@ -6,9 +6,9 @@ namespace Elixir.Runtime.Tests.Fetching;
 /// A model as the fetcher sees it: the tensors each layer uses, run forward (layers in order) and backward
 /// (reversed). The steps of one iteration are the forward layers, then the backward layers.
 /// </summary>
-internal sealed class LayeredModel(ChunkTensor[][] layers)
+internal sealed class LayeredModel(TensorHandle[][] layers)
 {
-    public ChunkTensor[][] Layers { get; } = layers;
+    public TensorHandle[][] Layers { get; } = layers;
 
     public int StepCount => 2 * Layers.Length;
 
@@ -18,18 +18,18 @@ internal sealed class LayeredModel(ChunkTensor[][] layers)
     /// </summary>
     public static LayeredModel Tied()
     {
-        var layers = new ChunkTensor[6][];
+        var layers = new TensorHandle[6][];
         for (var layer = 0; layer < 6; layer++)
         {
-            var tensors = new List<ChunkTensor>();
+            var tensors = new List<TensorHandle>();
             if (layer is 0 or 5)
             {
-                tensors.Add(new ChunkTensor(0, 0));
+                tensors.Add(new TensorHandle(0, 0));
             }
 
             for (var t = 2 * layer; t < (2 * layer) + 2; t++)
             {
-                tensors.Add(new ChunkTensor(1 + (t / 3), t % 3));
+                tensors.Add(new TensorHandle(1 + (t / 3), t % 3));
             }
 
             layers[layer] = [.. tensors];
@@ -40,7 +40,7 @@ internal sealed class LayeredModel(ChunkTensor[][] layers)
 
     /// <summary>Layer <c>i</c> of <paramref name="count"/> uses the one tensor of chunk <c>i</c>.</summary>
     public static LayeredModel OneChunkPerLayer(int count) =>
-        new(Enumerable.Range(0, count).Select(i => new[] { new ChunkTensor(i, 0) }).ToArray());
+        new(Enumerable.Range(0, count).Select(i => new[] { new TensorHandle(i, 0) }).ToArray());
 
     /// <summary>The layer a step runs: forward steps first, then backward steps in reverse.</summary>
     public int LayerAt(int step) => step < Layers.Length ? step : StepCount - 1 - step;
@@ -82,7 +82,7 @@ internal sealed class LayeredModel(ChunkTensor[][] layers)
         fetcher.Clear();
     }
 
-    private bool UsedBefore(ChunkTensor tensor, int layer)
+    private bool UsedBefore(TensorHandle tensor, int layer)
     {
         for (var earlier = 0; earlier < layer; earlier++)
         {

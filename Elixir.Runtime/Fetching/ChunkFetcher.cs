@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Elixir.Chunks;
 using Elixir.Layout;
 using Elixir.Memory;
 using Elixir.Scheduling;
@@ -28,6 +29,16 @@ public sealed class ChunkFetcher : IDisposable
     private int _predicted = ChunkScheduler.NoChunk;  // the chunk expected next; gathered or gathering when _prefetching
     private bool _prefetching;
     private int _pendingReduce = ChunkScheduler.NoChunk;  // reduced on _reduceStream, block not yet back in the pool
+
+    /// <summary>
+    /// Creates a fetcher for the closed chunks of <paramref name="group"/>; chunk <c>i</c> of the scheduler is
+    /// <c>group.Chunks[i]</c>. With <paramref name="overlap"/> it prefetches and reduces on side streams of
+    /// <paramref name="backend"/>; <paramref name="reduceAlwaysFp32"/> reduces fp16/bf16 gradients in fp32.
+    /// </summary>
+    public ChunkFetcher(ChunkGroup group, ChunkScheduler scheduler, IMemoryBackend backend, bool overlap, bool reduceAlwaysFp32 = false)
+        : this(new ChunkGroupResidency(group, reduceAlwaysFp32), scheduler, backend, overlap)
+    {
+    }
 
     internal ChunkFetcher(IChunkResidency chunks, ChunkScheduler scheduler, IMemoryBackend backend, bool overlap)
     {
@@ -76,7 +87,35 @@ public sealed class ChunkFetcher : IDisposable
     public long Reduces { get; private set; }
 
     /// <summary>Groups <paramref name="tensors"/> for repeated use by one compute step; call at set-up, it allocates.</summary>
-    public TensorGroup CreateGroup(ReadOnlySpan<ChunkTensor> tensors) => new(tensors, _chunks.ChunkCount);
+    public TensorGroup CreateGroup(ReadOnlySpan<TensorHandle> tensors)
+    {
+        foreach (var tensor in tensors)
+        {
+            CheckTensor(tensor);
+        }
+
+        return new TensorGroup(tensors);
+    }
+
+    /// <summary>Groups the tensors (layout instance, index in the layout) of one compute step; call at set-up.</summary>
+    public TensorGroup CreateGroup(IEnumerable<(ITensorStateCounter Counter, int Index)> tensors)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        var handles = new List<TensorHandle>();
+        foreach (var (counter, index) in tensors)
+        {
+            handles.Add(HandleOf(counter, index));
+        }
+
+        return new TensorGroup(handles.ToArray());
+    }
+
+    /// <summary>The handle of tensor <paramref name="index"/> of the layout instance counted by <paramref name="counter"/>.</summary>
+    public TensorHandle HandleOf(ITensorStateCounter counter, int index)
+    {
+        ArgumentNullException.ThrowIfNull(counter);
+        return _chunks.Find(counter, index);
+    }
 
     /// <summary>Starts an iteration: no chunk is releasable and the step counter is back before the first step.</summary>
     public void Reset()
@@ -231,7 +270,7 @@ public sealed class ChunkFetcher : IDisposable
     /// Moves a tensor whose gradient is now written into its chunk slice to ready-for-reduce, and reduce-scatters
     /// its chunk when it was the last one. Returns true when the chunk was reduced.
     /// </summary>
-    public bool GradientReady(ChunkTensor tensor)
+    public bool GradientReady(TensorHandle tensor)
     {
         CheckTensor(tensor);
         var state = _chunks.StateOf(tensor.Chunk, tensor.Tensor);
@@ -422,17 +461,27 @@ public sealed class ChunkFetcher : IDisposable
         }
     }
 
-    private void CheckTensor(ChunkTensor tensor)
+    private void CheckTensor(TensorHandle tensor)
     {
         if ((uint)tensor.Chunk >= (uint)_chunks.ChunkCount)
         {
             ThrowBadChunk(tensor.Chunk);
+        }
+
+        if ((uint)tensor.Tensor >= (uint)_chunks.TensorCountOf(tensor.Chunk))
+        {
+            ThrowBadTensor(tensor);
         }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowTooSmall(int needed, int available) =>
         throw new RCacheTooSmallException(CurrentStep + 1, needed, available, _chunks.PublicBlockCount);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowBadTensor(TensorHandle tensor) =>
+        throw new ArgumentOutOfRangeException(
+            nameof(tensor), tensor, $"ChunkFetcher: chunk {tensor.Chunk} has {_chunks.TensorCountOf(tensor.Chunk)} tensors, not a tensor {tensor.Tensor}.");
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowBadChunk(int chunk) =>

@@ -30,6 +30,12 @@ internal interface IChunkResidency
     /// <summary>True when every tensor of the chunk is ready for reduce.</summary>
     bool CanReduce(int chunk);
 
+    /// <summary>The number of tensors in the chunk.</summary>
+    int TensorCountOf(int chunk);
+
+    /// <summary>The chunk and position of tensor <paramref name="index"/> of the layout instance <paramref name="counter"/>.</summary>
+    TensorHandle Find(ITensorStateCounter counter, int index);
+
     /// <summary>The state of tensor <paramref name="tensor"/> of <paramref name="chunk"/>.</summary>
     TensorState StateOf(int chunk, int tensor);
 

@@ -6,20 +6,11 @@ namespace Elixir.Fetching;
 /// </summary>
 public sealed class TensorGroup
 {
-    private readonly ChunkTensor[] _tensors;
+    private readonly TensorHandle[] _tensors;
     private readonly int[] _chunks;
 
-    internal TensorGroup(ReadOnlySpan<ChunkTensor> tensors, int chunkCount)
+    internal TensorGroup(ReadOnlySpan<TensorHandle> tensors)
     {
-        foreach (var tensor in tensors)
-        {
-            if ((uint)tensor.Chunk >= (uint)chunkCount || tensor.Tensor < 0)
-            {
-                throw new ArgumentOutOfRangeException(
-                    nameof(tensors), tensor, $"Tensor {tensor.Tensor} of chunk {tensor.Chunk} is not a tensor of chunks [0, {chunkCount}).");
-            }
-        }
-
         _tensors = tensors.ToArray();
         var chunks = new SortedSet<int>();
         foreach (var tensor in tensors)
@@ -31,7 +22,7 @@ public sealed class TensorGroup
     }
 
     /// <summary>The tensors, in the order given.</summary>
-    public ReadOnlySpan<ChunkTensor> Tensors => _tensors;
+    public ReadOnlySpan<TensorHandle> Tensors => _tensors;
 
     /// <summary>The distinct chunks of the tensors, ascending.</summary>
     public ReadOnlySpan<int> Chunks => _chunks;
