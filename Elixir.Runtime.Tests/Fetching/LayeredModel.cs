@@ -53,15 +53,18 @@ internal sealed class LayeredModel(TensorHandle[][] layers)
 
     /// <summary>
     /// One training iteration the way a module wrapper drives it; a tensor's gradient is ready after the backward
-    /// step of the last layer (in backward order) that uses it.
+    /// step of the last layer (in backward order) that uses it. <paramref name="forward"/> runs as each layer's
+    /// forward computes; <paramref name="writeGradient"/> just before a tensor's gradient is declared ready.
     /// </summary>
-    public void RunIteration(ChunkFetcher fetcher, TensorGroup[] groups)
+    public void RunIteration(
+        ChunkFetcher fetcher, TensorGroup[] groups, Action<int>? forward = null, Action<TensorHandle>? writeGradient = null)
     {
         fetcher.Reset();
         for (var layer = 0; layer < Layers.Length; layer++)
         {
             fetcher.ToCompute(groups[layer]);
             fetcher.Fetch(groups[layer]);
+            forward?.Invoke(layer);
             fetcher.ToHold(groups[layer], ComputePhase.Forward);
         }
 
@@ -74,6 +77,7 @@ internal sealed class LayeredModel(TensorHandle[][] layers)
             {
                 if (!UsedBefore(tensor, layer))
                 {
+                    writeGradient?.Invoke(tensor);
                     fetcher.GradientReady(tensor);
                 }
             }

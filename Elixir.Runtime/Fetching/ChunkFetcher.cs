@@ -117,6 +117,17 @@ public sealed class ChunkFetcher : IDisposable
         return _chunks.Find(counter, index);
     }
 
+    /// <summary>
+    /// The handle of a tensor of <paramref name="group"/> before any fetcher exists, to list the chunks of each
+    /// step for a <see cref="PrefetchScheduler"/>. A tensor in no chunk of the group throws naming it.
+    /// </summary>
+    public static TensorHandle HandleOf(ChunkGroup group, ITensorStateCounter counter, int index)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        ArgumentNullException.ThrowIfNull(counter);
+        return ChunkGroupResidency.Find(group, counter, index);
+    }
+
     /// <summary>Starts an iteration: no chunk is releasable and the step counter is back before the first step.</summary>
     public void Reset()
     {

@@ -68,12 +68,26 @@ internal sealed class ChunkGroupResidency : IChunkResidency
 
     public TensorHandle Find(ITensorStateCounter counter, int index)
     {
-        var owner = _group.ChunkOf(counter, index);
-        var chunk = Array.IndexOf(_chunks, owner);
-        if (chunk < 0)
+        var handle = Find(_group, counter, index);
+        if (handle.Chunk >= _chunks.Length)
         {
             throw new ArgumentException(
-                $"Tensor '{counter.NameOf(index)}' is in chunk #{owner.Id}, which was closed after the fetcher was made.", nameof(counter));
+                $"Tensor '{counter.NameOf(index)}' is in chunk {handle.Chunk}, closed after the fetcher was made for {_chunks.Length} chunks.",
+                nameof(counter));
+        }
+
+        return handle;
+    }
+
+    /// <summary>The handle of a tensor: its chunk's position in <c>group.Chunks</c> and its position in the chunk.</summary>
+    public static TensorHandle Find(ChunkGroup group, ITensorStateCounter counter, int index)
+    {
+        var owner = group.ChunkOf(counter, index);
+        var chunks = group.Chunks;
+        var chunk = 0;
+        while (!ReferenceEquals(chunks[chunk], owner))
+        {
+            chunk++;
         }
 
         var tensors = owner.Tensors;
