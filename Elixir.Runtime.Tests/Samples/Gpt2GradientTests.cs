@@ -33,7 +33,7 @@ public sealed class Gpt2GradientTests
                 double numeric = (plus - minus) / (2 * Epsilon);
                 largest = Math.Max(largest, Math.Abs(numeric));
                 double error = Math.Abs(analytic[i] - numeric);
-                Assert.True(error <= 2e-3 + 2e-2 * Math.Abs(numeric),
+                Assert.True(error <= 2e-5 + 1e-3 * Math.Abs(numeric),
                     $"{name}[{i - start}]: backward {analytic[i]}, finite difference {numeric}");
             }
 
