@@ -13,7 +13,16 @@ public readonly ref struct MlpLayerTensors(Span<float> Weight, Span<float> Bias)
 
     internal void Validate(in MlpConfig config, int layer)
     {
-        TensorShape.Require(Weight.Length, (long)config.OutputWidth(layer) * config.InputWidth(layer), "MlpLayer", $"layers.{layer}.weight");
-        TensorShape.Require(Bias.Length, config.OutputWidth(layer), "MlpLayer", $"layers.{layer}.bias");
+        // Names are formatted only on failure, so a step with valid views allocates nothing.
+        long weight = (long)config.OutputWidth(layer) * config.InputWidth(layer);
+        if (Weight.Length != weight)
+        {
+            TensorShape.Require(Weight.Length, weight, "MlpLayer", $"layers.{layer}.weight");
+        }
+
+        if (Bias.Length != config.OutputWidth(layer))
+        {
+            TensorShape.Require(Bias.Length, config.OutputWidth(layer), "MlpLayer", $"layers.{layer}.bias");
+        }
     }
 }
