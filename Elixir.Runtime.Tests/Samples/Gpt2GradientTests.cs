@@ -41,30 +41,42 @@ public sealed class Gpt2GradientTests
         }
     }
 
-    [Fact]
-    public void MeanOfTwoHalfBatchGradients_EqualsTheFullBatchGradient()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void MeanOfTheRanksGradients_EqualsTheGlobalBatchGradient(int worldSize)
     {
-        var full = RandomHarness(out var tokens, out var targets);
+        const int globalBatch = 4;
+        var sampler = new CharBatchSampler(Enumerable.Range(0, 40).Select(i => i * 3 % Tiny.VocabularySize).ToArray(), Tiny.SequenceLength, globalBatch, seed: 8);
+        var full = new Gpt2Harness(Tiny, globalBatch);
+        var random = new SplitMix64(4);
+        FillRandom(full.Parameters.Values, ref random);
+        var tokens = new int[globalBatch * Tiny.SequenceLength];
+        var targets = new int[tokens.Length];
+        sampler.Fill(0, 0, 1, tokens, targets);
         full.Forward(tokens, targets);
         full.Backward();
 
-        int half = Tiny.SequenceLength * Batch / 2;
         var sum = new double[full.Grads.Values.Length];
-        for (int part = 0; part < 2; part++)
+        var rank = new Gpt2Harness(Tiny, globalBatch / worldSize);
+        full.Parameters.Values.CopyTo(rank.Parameters.Values);
+        var rankTokens = new int[tokens.Length / worldSize];
+        var rankTargets = new int[rankTokens.Length];
+        for (int r = 0; r < worldSize; r++)
         {
-            var halfHarness = new Gpt2Harness(Tiny, Batch / 2);
-            full.Parameters.Values.CopyTo(halfHarness.Parameters.Values);
-            halfHarness.Forward(tokens.AsSpan(part * half, half), targets.AsSpan(part * half, half));
-            halfHarness.Backward();
+            sampler.Fill(0, r, worldSize, rankTokens, rankTargets);
+            rank.Forward(rankTokens, rankTargets);
+            rank.Backward();
             for (int i = 0; i < sum.Length; i++)
             {
-                sum[i] += halfHarness.Grads.Values[i];
+                sum[i] += rank.Grads.Values[i];
             }
         }
 
         for (int i = 0; i < sum.Length; i++)
         {
-            Assert.Equal(full.Grads.Values[i], sum[i] / 2, 1e-5);
+            Assert.Equal(full.Grads.Values[i], sum[i] / worldSize, 1e-5);
         }
     }
 
@@ -72,11 +84,7 @@ public sealed class Gpt2GradientTests
     {
         var harness = new Gpt2Harness(Tiny, Batch);
         var random = new SplitMix64(42);
-        var values = harness.Parameters.Values;
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = (float)(0.3 * random.NextNormal());
-        }
+        FillRandom(harness.Parameters.Values, ref random);
 
         int rows = Batch * Tiny.SequenceLength;
         tokens = new int[rows];
@@ -88,5 +96,13 @@ public sealed class Gpt2GradientTests
         }
 
         return harness;
+    }
+
+    private static void FillRandom(Span<float> values, ref SplitMix64 random)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = (float)(0.3 * random.NextNormal());
+        }
     }
 }
