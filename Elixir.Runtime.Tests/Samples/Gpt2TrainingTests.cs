@@ -44,6 +44,28 @@ public sealed class Gpt2TrainingTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
+    [Fact]
+    public void GradientsWrittenOverTheirOwnParameters_EqualGradientsInASeparateBuffer()
+    {
+        var (separate, sampler, inputs, targets) = Setup();
+        var (aliased, _, _, _) = Setup();
+        sampler.Fill(0, 0, 1, inputs, targets);
+        separate.Forward(inputs, targets);
+        separate.Backward();
+
+        aliased.Forward(inputs, targets);
+        var model = aliased.Model;
+        var p = aliased.Parameters;
+        model.HeadBackward(p.FinalNorm, p.Embeddings.TokenEmbedding, p.FinalNorm, p.Embeddings.TokenEmbedding);
+        for (int layer = p.Config.Layers - 1; layer >= 0; layer--)
+        {
+            model.BlockBackward(layer, p.Block(layer), p.Block(layer));
+        }
+
+        model.EmbeddingBackward(p.Embeddings);
+        Assert.Equal(separate.Grads.Values.ToArray(), p.Values.ToArray());
+    }
+
     private static (float[] Losses, int Vocabulary) Train(int steps)
     {
         var (harness, sampler, inputs, targets) = Setup();

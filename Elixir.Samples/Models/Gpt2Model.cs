@@ -15,6 +15,8 @@ namespace Elixir.Samples.Models;
 /// <see cref="EmbeddingBackward"/> adds the second. Every other gradient is overwritten by the one call that
 /// owns it. The loss is the mean over this instance's B×T tokens, so averaging the gradients of N ranks that
 /// each hold B tokens of an N×B batch gives the gradient of the whole batch's mean loss.
+/// A gradient view may alias its own parameter view (a runtime may write gradients over parameters it no
+/// longer needs): every backward call reads a parameter only before it writes that parameter's gradient.
 /// Activations are allocated once in the constructor; steps allocate nothing.
 /// </remarks>
 public sealed class Gpt2Model

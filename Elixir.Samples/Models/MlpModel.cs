@@ -10,7 +10,8 @@ namespace Elixir.Samples.Models;
 /// One step: <see cref="SetBatch"/>, <see cref="LayerForward"/> for layers 0..L−1, <see cref="Loss"/>, then
 /// <see cref="LayerBackward"/> for layers L−1..0, each overwriting its layer's gradients. The loss is the mean
 /// over this instance's B×Outputs values, so the mean of N ranks' gradients is the whole batch's gradient.
-/// Buffers are allocated once; steps allocate nothing.
+/// A gradient view may alias its own parameter view: each layer's backward reads its weight before writing
+/// the gradients. Buffers are allocated once; steps allocate nothing.
 /// </remarks>
 public sealed class MlpModel
 {
