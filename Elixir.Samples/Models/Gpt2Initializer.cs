@@ -1,0 +1,59 @@
+using Elixir.Samples.Data;
+
+namespace Elixir.Samples.Models;
+
+/// <summary>
+/// GPT-2's initialisation: weights from N(0, 0.02²), the two residual projections scaled by 1/√(2L), biases
+/// zero, LayerNorm scales one. Each tensor draws from its own stream seeded by (seed, layer, tensor), so the
+/// values do not depend on the order in which layers are initialised or on how they are chunked.
+/// </summary>
+public static class Gpt2Initializer
+{
+    private const double Std = 0.02;
+    private const ulong EmbeddingStream = ulong.MaxValue;
+
+    /// <summary>Initialises the token and position embeddings.</summary>
+    public static void InitializeEmbeddings(in Gpt2EmbeddingTensors parameters, in Gpt2Config config, ulong seed)
+    {
+        parameters.Validate(config);
+        FillNormal(parameters.TokenEmbedding, Std, seed, EmbeddingStream, 0);
+        FillNormal(parameters.PositionEmbedding, Std, seed, EmbeddingStream, 1);
+    }
+
+    /// <summary>Initialises block <paramref name="layer"/>.</summary>
+    public static void InitializeBlock(int layer, in Gpt2BlockTensors parameters, in Gpt2Config config, ulong seed)
+    {
+        parameters.Validate(config);
+        double projectionStd = Std / Math.Sqrt(2.0 * config.Layers);
+        ulong stream = (ulong)layer;
+        parameters.Ln1Weight.Fill(1f);
+        parameters.Ln1Bias.Clear();
+        FillNormal(parameters.QkvWeight, Std, seed, stream, 2);
+        parameters.QkvBias.Clear();
+        FillNormal(parameters.AttnProjWeight, projectionStd, seed, stream, 4);
+        parameters.AttnProjBias.Clear();
+        parameters.Ln2Weight.Fill(1f);
+        parameters.Ln2Bias.Clear();
+        FillNormal(parameters.FcWeight, Std, seed, stream, 8);
+        parameters.FcBias.Clear();
+        FillNormal(parameters.FcProjWeight, projectionStd, seed, stream, 10);
+        parameters.FcProjBias.Clear();
+    }
+
+    /// <summary>Initialises the final LayerNorm.</summary>
+    public static void InitializeFinalNorm(in Gpt2FinalNormTensors parameters, in Gpt2Config config)
+    {
+        parameters.Validate(config);
+        parameters.Weight.Fill(1f);
+        parameters.Bias.Clear();
+    }
+
+    internal static void FillNormal(Span<float> values, double std, ulong seed, ulong stream, ulong tensor)
+    {
+        var random = new SplitMix64(SplitMix64.Combine(seed, stream, tensor));
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = (float)(std * random.NextNormal());
+        }
+    }
+}
