@@ -1,0 +1,50 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Elixir.Generators.Specs;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Elixir.Generators;
+
+/// <summary>One <c>[Tensor]</c> property being parsed: its symbol, its syntax locations and the diagnostics sink.</summary>
+internal sealed class TensorContext
+{
+    private readonly List<DiagnosticInfo> _diagnostics;
+
+    public TensorContext(IPropertySymbol property, AttributeData attribute, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        Property = property;
+        Attribute = attribute;
+        _diagnostics = diagnostics;
+        var declaration = property.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) as PropertyDeclarationSyntax;
+        NameLocation = declaration?.Identifier.GetLocation() ?? property.Locations.FirstOrDefault();
+        TypeLocation = (declaration?.Type is GenericNameSyntax { TypeArgumentList.Arguments.Count: 1 } generic
+            ? generic.TypeArgumentList.Arguments[0].GetLocation()
+            : declaration?.Type.GetLocation()) ?? NameLocation;
+        AttributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+    }
+
+    public IPropertySymbol Property { get; }
+
+    public AttributeData Attribute { get; }
+
+    public Location? NameLocation { get; }
+
+    public Location? TypeLocation { get; }
+
+    public AttributeSyntax? AttributeSyntax { get; }
+
+    /// <summary>The location of dimension <paramref name="index"/> as written, or of the whole attribute.</summary>
+    public Location? DimensionLocation(int index, int dimensionCount)
+    {
+        SeparatedSyntaxList<AttributeArgumentSyntax>? arguments = AttributeSyntax?.ArgumentList?.Arguments;
+        int positional = arguments?.Count(a => a.NameEquals is null) ?? 0;
+        return positional == dimensionCount && index < positional
+            ? arguments!.Value[index].GetLocation()
+            : AttributeSyntax?.GetLocation() ?? NameLocation;
+    }
+
+    public void Report(DiagnosticDescriptor descriptor, Location? location, params string[] arguments) =>
+        _diagnostics.Add(DiagnosticInfo.Create(descriptor, location, arguments));
+}
