@@ -21,9 +21,8 @@ public sealed class ChunkGroupTests
         var backend = new HostMemoryBackend();
         LocalCluster.Run(worldSize, comm =>
         {
-            var table = TestStateCounter.Table(DType.Float32, 6, 6, 10, 4, 8);
-            var binding = new LayoutBinding(table);
-            var counter = new TestStateCounter(table);
+            var layout = new LayoutInstance<GroupLayout>();
+            var (binding, counter) = (layout.Binding, layout.Counter);
             var pool = new RCache(backend, "rc", 16, DType.Float32, 1, [(8, DType.Float32)]);
             using (var group = new ChunkGroup(pool, backend, comm, new HostKernels()))
             {
@@ -35,6 +34,9 @@ public sealed class ChunkGroupTests
                 Assert.Equal([first, second, fused], group.TensorsToChunks([(counter, 4), (counter, 2), (counter, 0), (counter, 3)]));
                 Assert.True(group.RCacheEnoughCheck(first));
                 Assert.True(group.AccessChunk(first));
+                layout.View.T1.Fill(2f);
+                Assert.Equal(first.Block!.Payload.Address + 6 * sizeof(float), binding.AddressOf(1));
+                Assert.Throws<InvalidOperationException>(() => layout.View.T2.Length);
                 Assert.False(group.RCacheEnoughCheck(second));
                 Assert.True(group.RCacheEnoughCheck(fused));
                 Assert.Throws<RCacheException>(() => group.AccessChunk(second));
@@ -43,8 +45,8 @@ public sealed class ChunkGroupTests
                 Assert.Equal([first], group.AccessedFloatChunks);
                 Assert.Equal([fused], group.AccessedFusedChunks);
 
-                var missing = Assert.Throws<KeyNotFoundException>(() => group.ChunkOf(new TestStateCounter(table), 1));
-                Assert.Contains("'t1'", missing.Message);
+                var missing = Assert.Throws<KeyNotFoundException>(() => group.ChunkOf(GroupLayout.CreateStateCounter(), 1));
+                Assert.Contains("'T1'", missing.Message);
             }
         }, Checked);
         Assert.Equal(0, backend.LiveBuffers);
@@ -56,9 +58,8 @@ public sealed class ChunkGroupTests
         var backend = new HostMemoryBackend();
         LocalCluster.Run(2, comm =>
         {
-            var table = TestStateCounter.Table(DType.Float32, 4, 4);
-            var binding = new LayoutBinding(table);
-            var counter = new TestStateCounter(table);
+            var layout = new LayoutInstance<TooBigLayout>();
+            var (binding, counter) = (layout.Binding, layout.Counter);
             using var group = new ChunkGroup(new RCache(backend, "rc", 16, DType.Float32, 1), backend, comm, new HostKernels());
             var misfit = Assert.Throws<ArgumentException>(() => group.OpenChunk(32, DType.Float32, MemoryLocation.Device));
             Assert.Contains("32 x Float32", misfit.Message);
