@@ -259,7 +259,7 @@ public sealed class ChunkTests
             Assert.Equal(new ChunkMemoryUsage(0, 64), rank.Chunk.MemoryUsage());
             rank.Group.AccessChunk(rank.Chunk);
             Assert.Equal(new ChunkMemoryUsage(128, 64), rank.Chunk.MemoryUsage());
-            Assert.Contains("t3 [15, 24) Hold", rank.Chunk.Describe());
+            Assert.Contains("T3 [15, 24) Hold", rank.Chunk.Describe());
         });
     }
 
@@ -286,9 +286,8 @@ public sealed class ChunkTests
         {
             using var pool = new RCache(backend, "p", 16, DType.Float32, 1);
             using var chunk = new Chunk(pool, backend, comm, new Elixir.Kernels.Host.HostKernels(), 16, DType.Float32, MemoryLocation.Device);
-            var table = TestStateCounter.Table(DType.Float32, 10, 7);
-            var counter = new TestStateCounter(table);
-            var binding = new LayoutBinding(table);
+            var layout = new LayoutInstance<TooBigLayout>();
+            var (binding, counter) = (layout.Binding, layout.Counter);
             chunk.Append(binding, counter, 0);
             var full = Assert.Throws<ChunkFullException>(() => chunk.Append(binding, counter, 1));
             Assert.Contains("7", full.Message);
@@ -297,8 +296,8 @@ public sealed class ChunkTests
             Assert.Equal(1, chunk.TensorCount);
             Assert.Equal(TensorState.Free, counter[1]);
 
-            var halfTable = TestStateCounter.Table(DType.Float16, 2);
-            var wrong = Assert.Throws<ArgumentException>(() => chunk.Append(new LayoutBinding(halfTable), new TestStateCounter(halfTable), 0));
+            var half = new LayoutInstance<HalfLayout>();
+            var wrong = Assert.Throws<ArgumentException>(() => chunk.Append(half.Binding, half.Counter, 0));
             Assert.Contains("Float16", wrong.Message);
             Assert.Equal(1, chunk.TensorCount);
         });
