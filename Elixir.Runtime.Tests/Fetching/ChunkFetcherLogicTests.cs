@@ -1,5 +1,6 @@
 using Elixir.Fetching;
 using Elixir.Layout;
+using Elixir.Planning;
 using Elixir.Scheduling;
 
 namespace Elixir.Runtime.Tests.Fetching;
@@ -14,7 +15,7 @@ public sealed class ChunkFetcherLogicTests
     [InlineData(2)]
     [InlineData(3)]
     [InlineData(4)]
-    public void Gathers_MatchFurthestNextUse_OverTheSameSteps(int blocks)
+    public void Gathers_MatchTheMoveSimulator_OverTheSameSteps(int blocks)
     {
         var model = LayeredModel.Tied();
         var profile = model.ChunksPerStep();
@@ -27,6 +28,7 @@ public sealed class ChunkFetcherLogicTests
         {
             model.RunIteration(fetcher, groups);
             // Plus one gather per iteration of the fused chunk, which is never evicted.
+            Assert.Equal(iteration * (MoveSimulator.CountGathers(publicSteps, blocks) + 1), fetcher.Gathers);
             Assert.Equal(iteration * (FurthestNextUseReference.Loads(publicSteps, blocks) + 1), fetcher.Gathers);
             Assert.Equal(blocks, chunks.FreePublicBlocks);
         }

@@ -1,6 +1,7 @@
 using Elixir.Collectives.Host;
 using Elixir.Fetching;
 using Elixir.Memory.Host;
+using Elixir.Planning;
 using Elixir.Scheduling;
 
 namespace Elixir.Runtime.Tests.Fetching;
@@ -10,9 +11,8 @@ public sealed class ChunkFetcherTests
 {
     private static readonly LocalClusterOptions Options = new() { Checked = true, CollectiveTimeout = TimeSpan.FromSeconds(20) };
 
-    // Six layers of 12 + 8 elements in 32-element chunks: chunk 1 = L0, L1.t0; chunk 2 = L1.t1, L2; chunk 3 = L3,
-    // L4.t0; chunk 4 = L4.t1, L5. Chunk 0 is the fused embedding tied between L0 and L5.
-    private static readonly long[] LayerSizes = [12, 8];
+    // Six narrow layers (12 + 8 elements) in 32-element chunks: chunk 1 = L0, L1.Weight; chunk 2 = L1.Bias, L2;
+    // chunk 3 = L3, L4.Weight; chunk 4 = L4.Bias, L5. Chunk 0 is the fused embedding tied between L0 and L5.
 
     [Theory]
     [InlineData(1, 2)]
@@ -21,12 +21,12 @@ public sealed class ChunkFetcherTests
     [InlineData(1, 3)]
     [InlineData(2, 3)]
     [InlineData(4, 3)]
-    public void Gathers_EqualTheFurthestNextUseCount_AndGradientsAreReduced(int worldSize, int blocks)
+    public void Gathers_EqualTheMoveSimulatorsCount_AndGradientsAreReduced(int worldSize, int blocks)
     {
         var backend = new HostMemoryBackend();
         LocalCluster.Run(worldSize, comm =>
         {
-            using var rank = new ModelRank(backend, comm, 6, LayerSizes, tied: true, blocks);
+            using var rank = new ModelRank<NarrowLayer>(backend, comm, 6, tied: true, blocks);
             var profile = rank.Model.ChunksPerStep();
             var fused = rank.FusedFlags();
             var publicSteps = profile.Select(s => s.Where(c => !fused[c]).ToArray()).ToArray();
@@ -35,7 +35,9 @@ public sealed class ChunkFetcherTests
 
             rank.Model.RunIteration(fetcher, rank.Model.CreateGroups(fetcher), rank.AssertLayerReadsItsParameters, rank.WriteGradient);
 
-            // The fused embedding is gathered once and never evicted.
+            // The planner's move-count simulator, and a brute-force count, over the public chunks of the same steps;
+            // the fused embedding adds one gather, never evicted.
+            Assert.Equal(MoveSimulator.CountGathers(publicSteps, blocks) + 1, fetcher.Gathers);
             Assert.Equal(FurthestNextUseReference.Loads(publicSteps, blocks) + 1, fetcher.Gathers);
             Assert.Equal(5, fetcher.Reduces);
             Assert.Equal(blocks, rank.Group.Pool.FreePublicCount);
@@ -54,7 +56,7 @@ public sealed class ChunkFetcherTests
         LocalCluster.Run(worldSize, comm =>
         {
             // Three one-chunk layers, two blocks; the walk is traced by hand in ChunkFetcherLogicTests.
-            using var rank = new ModelRank(backend, comm, 3, [32], tied: false, publicBlocks: 2);
+            using var rank = new ModelRank<WideLayer>(backend, comm, 3, tied: false, publicBlocks: 2);
             using var fetcher = new ChunkFetcher(
                 rank.Group, new PrefetchScheduler(3, rank.Model.ChunksPerStep()), backend, overlap: true);
 
@@ -78,7 +80,7 @@ public sealed class ChunkFetcherTests
         var backend = new HostMemoryBackend();
         LocalCluster.Run(worldSize, comm =>
         {
-            using var rank = new ModelRank(backend, comm, 6, LayerSizes, tied: true, publicBlocks: 3);
+            using var rank = new ModelRank<NarrowLayer>(backend, comm, 6, tied: true, publicBlocks: 3);
             using var fetcher = new ChunkFetcher(
                 rank.Group, new PrefetchScheduler(5, rank.Model.ChunksPerStep()), backend, overlap: true);
 
@@ -100,7 +102,7 @@ public sealed class ChunkFetcherTests
         var backend = new HostMemoryBackend();
         LocalCluster.Run(worldSize, comm =>
         {
-            using var rank = new ModelRank(backend, comm, 6, LayerSizes, tied: true, publicBlocks: 1);
+            using var rank = new ModelRank<NarrowLayer>(backend, comm, 6, tied: true, publicBlocks: 1);
             using var fetcher = new ChunkFetcher(rank.Group, new FifoScheduler(5), backend, overlap: false);
             var groups = rank.Model.CreateGroups(fetcher);
             fetcher.Reset();
@@ -134,7 +136,7 @@ public sealed class ChunkFetcherTests
         var backend = new HostMemoryBackend();
         var allocated = LocalCluster.Run(worldSize, comm =>
         {
-            using var rank = new ModelRank(backend, comm, 6, LayerSizes, tied: true, publicBlocks: 3);
+            using var rank = new ModelRank<NarrowLayer>(backend, comm, 6, tied: true, publicBlocks: 3);
             using var fetcher = new ChunkFetcher(
                 rank.Group, new PrefetchScheduler(5, rank.Model.ChunksPerStep()), backend, overlap);
             var groups = rank.Model.CreateGroups(fetcher);

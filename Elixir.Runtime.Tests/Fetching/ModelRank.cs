@@ -5,16 +5,16 @@ using Elixir.Kernels.Host;
 using Elixir.Layout;
 using Elixir.Memory;
 using Elixir.Numerics;
-using Elixir.Tests.Chunks;
 
 namespace Elixir.Runtime.Tests.Fetching;
 
 /// <summary>
-/// One rank of a small fp32 model on real chunks: layers of the given tensor sizes, packed first fit in declaration
-/// order into public chunks of <see cref="ChunkSize"/> elements, and optionally an 8-element embedding tied between
-/// the first and the last layer, alone in a fused chunk (chunk 0). Chunk <c>i</c> is <c>Group.Chunks[i]</c>.
+/// One rank of a small fp32 model on real chunks: layers of the generated layout <typeparamref name="TLayer"/>,
+/// packed first fit in declaration order into public chunks of <see cref="ChunkSize"/> elements, and optionally a
+/// <see cref="TiedEmbedding"/> shared by the first and the last layer, alone in a fused chunk (chunk 0). Chunk
+/// <c>i</c> is <c>Group.Chunks[i]</c>.
 /// </summary>
-internal sealed class ModelRank : IDisposable
+internal sealed class ModelRank<TLayer> : IDisposable where TLayer : struct, IChunkLayout<TLayer>
 {
     public const long ChunkSize = 32;
     private const long EmbeddingSize = 8;
@@ -22,14 +22,14 @@ internal sealed class ModelRank : IDisposable
     private readonly Dictionary<ITensorStateCounter, int> _layerOf = new(ReferenceEqualityComparer.Instance);
     private readonly NativeBuffer _gradient;
 
-    public ModelRank(IMemoryBackend backend, ICommunicator communicator, int layers, long[] layerTensorSizes, bool tied, int publicBlocks)
+    public ModelRank(IMemoryBackend backend, ICommunicator communicator, int layers, bool tied, int publicBlocks)
     {
         Communicator = communicator;
         var pool = new RCache(backend, $"rcache{communicator.Rank}", ChunkSize, DType.Float32, publicBlocks,
             tied ? [(EmbeddingSize, DType.Float32)] : []);
         Group = new ChunkGroup(pool, backend, communicator, new HostKernels());
         _gradient = backend.Allocate(ChunkSize * sizeof(float), MemoryLocation.Host);
-        var embedding = tied ? AddLayout(-1, [EmbeddingSize]) : default;
+        var embedding = tied ? AddLayout<TiedEmbedding>(-1) : default;
         if (tied)
         {
             var chunk = Group.OpenChunk(EmbeddingSize, DType.Float32, MemoryLocation.Device, fused: true);
@@ -41,10 +41,11 @@ internal sealed class ModelRank : IDisposable
         Chunk? open = null;
         for (var layer = 0; layer < layers; layer++)
         {
-            layouts[layer] = AddLayout(layer, layerTensorSizes);
-            for (var t = 0; t < layerTensorSizes.Length; t++)
+            layouts[layer] = AddLayout<TLayer>(layer);
+            var table = layouts[layer].Binding.Table;
+            for (var t = 0; t < table.Count; t++)
             {
-                if (open is not null && open.UsedElements + layerTensorSizes[t] > ChunkSize)
+                if (open is not null && open.UsedElements + table[t].ElementCount > ChunkSize)
                 {
                     Group.CloseChunk(open);
                     open = null;
@@ -65,7 +66,7 @@ internal sealed class ModelRank : IDisposable
                 handles.Add(ChunkFetcher.HandleOf(Group, embedding.Counter, 0));
             }
 
-            for (var t = 0; t < layerTensorSizes.Length; t++)
+            for (var t = 0; t < layouts[layer].Binding.Table.Count; t++)
             {
                 handles.Add(ChunkFetcher.HandleOf(Group, layouts[layer].Counter, t));
             }
@@ -150,12 +151,12 @@ internal sealed class ModelRank : IDisposable
         Group.Dispose();
     }
 
-    private (LayoutBinding Binding, ITensorStateCounter Counter) AddLayout(int layer, long[] sizes)
+    private (LayoutBinding Binding, ITensorStateCounter Counter) AddLayout<TLayout>(int layer)
+        where TLayout : struct, IChunkLayout<TLayout>
     {
-        var table = TestStateCounter.Table(DType.Float32, sizes);
-        var counter = new TestStateCounter(table);
+        var counter = TLayout.CreateStateCounter();
         _layerOf.Add(counter, layer);
-        return (new LayoutBinding(table), counter);
+        return (new LayoutBinding(TLayout.CreateTable(LayoutDimensions.None)), counter);
     }
 
     private static void Append(IMemoryBackend backend, Chunk chunk, LayoutBinding binding, ITensorStateCounter counter, int t, int layer)
