@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Elixir.Chunks;
 using Elixir.Layout;
 using Elixir.Memory;
@@ -16,7 +15,7 @@ namespace Elixir.Fetching;
 /// Streams are ordered with events rather than host synchronisation so that, on a GPU, gathers and reduces run
 /// while the compute stream works; the host backend's streams are synchronous and the same calls cost nothing.
 /// </remarks>
-public sealed class ChunkFetcher : IDisposable
+public sealed partial class ChunkFetcher : IDisposable
 {
     private readonly IChunkResidency _chunks;
     private readonly IStream _main;
@@ -337,164 +336,10 @@ public sealed class ChunkFetcher : IDisposable
         _reduceDone?.Dispose();
     }
 
-    private void Prefetch(ReadOnlySpan<int> stepChunks)
-    {
-        var next = Scheduler.NextChunk(stepChunks);
-        _predicted = next;
-        if (next == ChunkScheduler.NoChunk || _chunks.IsGathered(next))
-        {
-            return;
-        }
-
-        var victim = ChunkScheduler.NoChunk;
-        if (!_chunks.IsFused(next) && _chunks.FreePublicBlocks == 0 && !ReclaimPendingBlock())
-        {
-            // Prefetching is optional: with nothing to evict, the chunk is gathered when its step comes.
-            victim = Scheduler.Top;
-            if (victim == ChunkScheduler.NoChunk)
-            {
-                return;
-            }
-        }
-
-        // The gather may overwrite the victim's block, which the compute stream may still be reading.
-        _main.Record(_mainMark!);
-        _prefetchStream!.Wait(_mainMark!);
-        if (victim != ChunkScheduler.NoChunk)
-        {
-            Evict(victim, _prefetchStream);
-        }
-
-        _chunks.Gather(next, _prefetchStream);
-        _prefetchStream.Record(_prefetchDone!);
-        _prefetching = true;
-        Gathers++;
-    }
-
-    private void WaitForPrefetch()
-    {
-        _main.Wait(_prefetchDone!);
-        _predicted = ChunkScheduler.NoChunk;
-        _prefetching = false;
-    }
-
-    /// <summary>Hands the block of an overlapped reduce back to the pool, ordering the compute stream after the reduce.</summary>
-    private bool ReclaimPendingBlock()
-    {
-        if (_pendingReduce == ChunkScheduler.NoChunk)
-        {
-            return false;
-        }
-
-        _main.Wait(_reduceDone!);
-        _chunks.FinishReduce(_pendingReduce, _main);
-        _pendingReduce = ChunkScheduler.NoChunk;
-        return true;
-    }
-
     private void Evict(int chunk, IStream stream)
     {
         Scheduler.Remove(chunk);
         _chunks.Release(chunk, stream);
         Evictions++;
     }
-
-    /// <summary>Waits for outstanding side-stream work and finishes it; nothing is waited for when nothing is outstanding.</summary>
-    private void SettleSideStreams()
-    {
-        if (_prefetching)
-        {
-            _prefetchStream!.Synchronize();
-            _prefetching = false;
-        }
-
-        _predicted = ChunkScheduler.NoChunk;
-        if (_pendingReduce != ChunkScheduler.NoChunk)
-        {
-            _reduceStream!.Synchronize();
-            ReclaimPendingBlock();
-        }
-    }
-
-    private void CheckCapacity(ReadOnlySpan<int> chunks)
-    {
-        var needed = 0;
-        var missing = 0;
-        foreach (var chunk in chunks)
-        {
-            if (_chunks.IsFused(chunk))
-            {
-                continue;
-            }
-
-            needed++;
-            if (!_chunks.IsGathered(chunk))
-            {
-                missing++;
-            }
-        }
-
-        var obtainable = _chunks.FreePublicBlocks + Scheduler.Count;
-        if (_pendingReduce != ChunkScheduler.NoChunk)
-        {
-            obtainable++;
-        }
-
-        if (_prefetching && !chunks.Contains(_predicted) && !_chunks.IsFused(_predicted))
-        {
-            obtainable++;
-        }
-
-        if (missing > obtainable)
-        {
-            ThrowTooSmall(needed, needed - missing + obtainable);
-        }
-    }
-
-    private void Transition(TensorGroup group, TensorState to)
-    {
-        // Check every tensor first so that an illegal transition leaves the whole group as it was.
-        foreach (var tensor in group.Tensors)
-        {
-            var from = _chunks.StateOf(tensor.Chunk, tensor.Tensor);
-            if (from != to && !TensorStateRules.IsLegal(from, to))
-            {
-                throw new IllegalStateTransitionException(_chunks.NameOf(tensor.Chunk, tensor.Tensor), from, to);
-            }
-        }
-
-        foreach (var tensor in group.Tensors)
-        {
-            if (_chunks.StateOf(tensor.Chunk, tensor.Tensor) != to)
-            {
-                _chunks.Transition(tensor.Chunk, tensor.Tensor, to);
-            }
-        }
-    }
-
-    private void CheckTensor(TensorHandle tensor)
-    {
-        if ((uint)tensor.Chunk >= (uint)_chunks.ChunkCount)
-        {
-            ThrowBadChunk(tensor.Chunk);
-        }
-
-        if ((uint)tensor.Tensor >= (uint)_chunks.TensorCountOf(tensor.Chunk))
-        {
-            ThrowBadTensor(tensor);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void ThrowTooSmall(int needed, int available) =>
-        throw new RCacheTooSmallException(CurrentStep + 1, needed, available, _chunks.PublicBlockCount);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void ThrowBadTensor(TensorHandle tensor) =>
-        throw new ArgumentOutOfRangeException(
-            nameof(tensor), tensor, $"ChunkFetcher: chunk {tensor.Chunk} has {_chunks.TensorCountOf(tensor.Chunk)} tensors, not a tensor {tensor.Tensor}.");
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void ThrowBadChunk(int chunk) =>
-        throw new ArgumentOutOfRangeException(nameof(chunk), chunk, $"ChunkFetcher: chunk {chunk} is outside [0, {_chunks.ChunkCount}).");
 }
