@@ -130,6 +130,41 @@ public sealed class ChunkFetcherLogicTests
     }
 
     [Fact]
+    public void GradientReadyBeforeBackward_Throws_AndReducesNothing()
+    {
+        var chunks = new FakeChunks([2], [false], publicBlocks: 1);
+        using var fetcher = new ChunkFetcher(chunks, new FifoScheduler(1), new RecordingBackend(null), overlap: false);
+
+        var error = Assert.Throws<IllegalStateTransitionException>(() => fetcher.GradientReady(new TensorHandle(0, 1)));
+
+        Assert.Equal(("c0.t1", TensorState.Hold, TensorState.ReadyForReduce), (error.Tensor, error.From, error.To));
+        Assert.Equal(TensorState.Hold, chunks.StateOf(0, 1));
+        Assert.Equal(0, fetcher.Reduces);
+    }
+
+    [Theory]
+    [InlineData(3, 0, "chunk 3 is outside [0, 2)")]
+    [InlineData(1, 2, "chunk 1 has 2 tensors, not a tensor 2")]
+    public void HandleOutsideTheChunks_IsRefused(int chunk, int tensor, string message)
+    {
+        var chunks = new FakeChunks([1, 2], [false, false], publicBlocks: 1);
+        using var fetcher = new ChunkFetcher(chunks, new FifoScheduler(2), new RecordingBackend(null), overlap: false);
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => fetcher.CreateGroup([new TensorHandle(chunk, tensor)]));
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SchedulerOfAnotherSize_IsRefused()
+    {
+        var chunks = new FakeChunks([1, 1], [false, false], publicBlocks: 1);
+        var error = Assert.Throws<ArgumentException>(
+            () => new ChunkFetcher(chunks, new FifoScheduler(3), new RecordingBackend(null), overlap: false));
+        Assert.Contains("sized for 3 chunks but there are 2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void StepPastTheProfile_ThrowsFromFetch_AndKeepsTheStep()
     {
         var chunks = new FakeChunks([1], [false], publicBlocks: 1);

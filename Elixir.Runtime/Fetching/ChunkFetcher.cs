@@ -135,8 +135,9 @@ public sealed partial class ChunkFetcher : IDisposable
     }
 
     /// <summary>
-    /// Ends an iteration: waits for side-stream work, finishes a pending reduce and empties the scheduler. Chunks
-    /// still releasable make it throw, changing nothing (release them with <see cref="ReleaseAll"/> first).
+    /// Ends an iteration: waits for side-stream work, finishes a pending reduce (so every chunk's overflow flag and
+    /// norm are final) and empties the scheduler. Chunks still releasable make it throw, changing nothing (release
+    /// them with <see cref="ReleaseAll"/> first).
     /// </summary>
     public void Clear()
     {
@@ -307,22 +308,24 @@ public sealed partial class ChunkFetcher : IDisposable
             return false;
         }
 
-        Scheduler.Remove(chunk);
-        Reduces++;
         if (!Overlap)
         {
             _chunks.Reduce(chunk, _main);
             _chunks.FinishReduce(chunk, _main);
-            return true;
+        }
+        else
+        {
+            // The reduce reads gradients the compute stream wrote, so it waits for the compute stream so far.
+            _main.Record(_mainMark!);
+            _reduceStream!.Wait(_mainMark!);
+            ReclaimPendingBlock();
+            _chunks.Reduce(chunk, _reduceStream);
+            _reduceStream.Record(_reduceDone!);
+            _pendingReduce = chunk;
         }
 
-        // The reduce reads gradients the compute stream wrote, so it waits for the compute stream so far.
-        _main.Record(_mainMark!);
-        _reduceStream!.Wait(_mainMark!);
-        ReclaimPendingBlock();
-        _chunks.Reduce(chunk, _reduceStream);
-        _reduceStream.Record(_reduceDone!);
-        _pendingReduce = chunk;
+        Scheduler.Remove(chunk);
+        Reduces++;
         return true;
     }
 
