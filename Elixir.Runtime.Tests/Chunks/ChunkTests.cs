@@ -259,7 +259,7 @@ public sealed class ChunkTests
             Assert.Equal(new ChunkMemoryUsage(0, 64), rank.Chunk.MemoryUsage());
             rank.Group.AccessChunk(rank.Chunk);
             Assert.Equal(new ChunkMemoryUsage(128, 64), rank.Chunk.MemoryUsage());
-            Assert.Contains("t3 [15, 24) Hold", rank.Chunk.Describe());
+            Assert.Contains("T3 [15, 24) Hold", rank.Chunk.Describe());
         });
     }
 
@@ -286,9 +286,8 @@ public sealed class ChunkTests
         {
             using var pool = new RCache(backend, "p", 16, DType.Float32, 1);
             using var chunk = new Chunk(pool, backend, comm, new Elixir.Kernels.Host.HostKernels(), 16, DType.Float32, MemoryLocation.Device);
-            var table = TestStateCounter.Table(DType.Float32, 10, 7);
-            var counter = new TestStateCounter(table);
-            var binding = new LayoutBinding(table);
+            var layout = new LayoutInstance<TooBigLayout>();
+            var (binding, counter) = (layout.Binding, layout.Counter);
             chunk.Append(binding, counter, 0);
             var full = Assert.Throws<ChunkFullException>(() => chunk.Append(binding, counter, 1));
             Assert.Contains("7", full.Message);
@@ -297,8 +296,8 @@ public sealed class ChunkTests
             Assert.Equal(1, chunk.TensorCount);
             Assert.Equal(TensorState.Free, counter[1]);
 
-            var halfTable = TestStateCounter.Table(DType.Float16, 2);
-            var wrong = Assert.Throws<ArgumentException>(() => chunk.Append(new LayoutBinding(halfTable), new TestStateCounter(halfTable), 0));
+            var half = new LayoutInstance<HalfLayout>();
+            var wrong = Assert.Throws<ArgumentException>(() => chunk.Append(half.Binding, half.Counter, 0));
             Assert.Contains("Float16", wrong.Message);
             Assert.Equal(1, chunk.TensorCount);
         });
@@ -313,6 +312,14 @@ public sealed class ChunkTests
             using var rank = new RankSetup<float>(backend, comm);
             var chunk = rank.Chunk;
             Assert.Throws<ChunkStateException>(() => rank.Group.ReleaseChunk(chunk));
+            var wrongBlock = Assert.Throws<ChunkStateException>(() => chunk.Access(rank.Group.Pool.PrivateBlocks[0]));
+            Assert.Contains("public block in use of 32 x Float32", wrongBlock.Message);
+            Assert.Contains("private block #0", wrongBlock.Message);
+            Assert.False(chunk.IsGathered);
+            var load = Assert.Throws<ArgumentException>(() => chunk.LoadTensors<float>([new float[5], new float[6], null, null]));
+            Assert.Contains("'T1' has 7 elements but 6 were given", load.Message);
+            var loadCount = Assert.Throws<ArgumentException>(() => chunk.LoadTensors<float>([null]));
+            Assert.Contains("holds 4 tensors but 1 were given", loadCount.Message);
             rank.Group.AccessChunk(chunk);
             Assert.Throws<ChunkStateException>(() => chunk.Access(null));
 

@@ -7,7 +7,7 @@ using Elixir.Numerics;
 
 namespace Elixir.Tests.Chunks;
 
-/// <summary>One rank's group with one closed chunk of four tensors (5, 7, 3 and 9 elements) in 32 elements.</summary>
+/// <summary>One rank's group with one closed 32-element chunk holding a <see cref="BlockF32"/> (or its fp16/bf16 twin).</summary>
 internal sealed class RankSetup<T> : IDisposable where T : unmanaged
 {
     public const long ChunkSize = 32;
@@ -19,9 +19,12 @@ internal sealed class RankSetup<T> : IDisposable where T : unmanaged
         Backend = backend;
         Communicator = communicator;
         Type = DTypeInfo.Of<T>();
-        Table = TestStateCounter.Table(Type, Counts);
-        Binding = new LayoutBinding(Table);
-        Counter = new TestStateCounter(Table);
+        (Table, Binding, Counter) = Type switch
+        {
+            DType.Float32 => Instance<BlockF32>(),
+            DType.Float16 => Instance<BlockF16>(),
+            _ => Instance<BlockBF16>(),
+        };
         var pool = new RCache(backend, $"rcache{communicator.Rank}", ChunkSize, Type, publicBlocks, [(ChunkSize, Type)]);
         Group = new ChunkGroup(pool, backend, communicator, new HostKernels());
         Chunk = Group.OpenChunk(ChunkSize, Type, shardLocation, fused);
@@ -50,7 +53,7 @@ internal sealed class RankSetup<T> : IDisposable where T : unmanaged
 
     public LayoutBinding Binding { get; }
 
-    public TestStateCounter Counter { get; }
+    public ITensorStateCounter Counter { get; }
 
     public ChunkGroup Group { get; }
 
@@ -84,4 +87,11 @@ internal sealed class RankSetup<T> : IDisposable where T : unmanaged
     }
 
     public void Dispose() => Group.Dispose();
+
+    private static (LayoutTable, LayoutBinding, ITensorStateCounter) Instance<TLayout>()
+        where TLayout : struct, IChunkLayout<TLayout>
+    {
+        var instance = new LayoutInstance<TLayout>();
+        return (instance.Table, instance.Binding, instance.Counter);
+    }
 }
