@@ -312,6 +312,14 @@ public sealed class ChunkTests
             using var rank = new RankSetup<float>(backend, comm);
             var chunk = rank.Chunk;
             Assert.Throws<ChunkStateException>(() => rank.Group.ReleaseChunk(chunk));
+            var wrongBlock = Assert.Throws<ChunkStateException>(() => chunk.Access(rank.Group.Pool.PrivateBlocks[0]));
+            Assert.Contains("public block in use of 32 x Float32", wrongBlock.Message);
+            Assert.Contains("private block #0", wrongBlock.Message);
+            Assert.False(chunk.IsGathered);
+            var load = Assert.Throws<ArgumentException>(() => chunk.LoadTensors<float>([new float[5], new float[6], null, null]));
+            Assert.Contains("'T1' has 7 elements but 6 were given", load.Message);
+            var loadCount = Assert.Throws<ArgumentException>(() => chunk.LoadTensors<float>([null]));
+            Assert.Contains("holds 4 tensors but 1 were given", loadCount.Message);
             rank.Group.AccessChunk(chunk);
             Assert.Throws<ChunkStateException>(() => chunk.Access(null));
 

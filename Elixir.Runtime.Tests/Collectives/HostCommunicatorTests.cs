@@ -232,4 +232,22 @@ public sealed class HostCommunicatorTests
         }, Checked);
         Assert.All(allocated, bytes => Assert.Equal(0, bytes));
     }
+
+    [Fact]
+    public void BadArguments_ThrowNamingTheSizes()
+    {
+        var backend = new HostMemoryBackend();
+        LocalCluster.Run(1, comm =>
+        {
+            using var buffer = backend.Allocate(64, MemoryLocation.Device);
+            var gather = Assert.Throws<ArgumentException>(() => comm.AllGather(buffer.Slice(0, 16), buffer.Slice(0, 48), DType.Float32));
+            Assert.Contains("16-byte buffer (1 x 16 bytes) but got 48 bytes", gather.Message);
+            var odd = Assert.Throws<ArgumentException>(() => comm.Broadcast(buffer.Slice(0, 3), DType.Float16, 0));
+            Assert.Contains("3 bytes is not a whole number of Float16", odd.Message);
+            var root = Assert.Throws<ArgumentOutOfRangeException>(() => comm.Broadcast(buffer.All, DType.Float32, 1));
+            Assert.Contains("root 1 is outside [0, 1)", root.Message);
+            Assert.Equal(0, comm.Sequence);
+        });
+        Assert.Equal(0, backend.LiveBuffers);
+    }
 }

@@ -92,4 +92,15 @@ public sealed class RCacheTests
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    [Fact]
+    public void BadShapes_ThrowNamingTheCounts_AndFreeWhatWasAllocated()
+    {
+        var backend = new HostMemoryBackend();
+        var count = Assert.Throws<ArgumentOutOfRangeException>(() => new RCache(backend, "rc", 0, DType.Float32, 2));
+        Assert.Contains("2 public blocks of 0 elements", count.Message);
+        var privateBlock = Assert.Throws<ArgumentOutOfRangeException>(() => new RCache(backend, "rc", 8, DType.Float32, 2, [(4, DType.Float16), (-1, DType.Float16)]));
+        Assert.Contains("private block #1 has -1 elements", privateBlock.Message);
+        Assert.Equal(0, backend.LiveBuffers);
+    }
 }

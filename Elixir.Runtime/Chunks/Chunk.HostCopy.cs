@@ -92,7 +92,7 @@ public sealed partial class Chunk
         }
 
         text.AppendLine();
-        text.Append("  overflow=").Append(Overflow).Append(" l2²=").Append(L2NormSquared?.ToString("R") ?? "-")
+        text.Append("  overflow=").Append(Overflow).Append(" l2^2=").Append(L2NormSquared?.ToString("R") ?? "-")
             .Append(" synced=").Append(OptimizerSynced).Append(" paired=").AppendLine(Paired is null ? "-" : $"#{Paired.Id}");
         foreach (var tensor in _tensors)
         {

@@ -211,7 +211,9 @@ public sealed class RCache : IDisposable
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowBadFree(RCacheBlock block) => throw new RCacheException(
-        ReferenceEquals(block.Pool, this)
-            ? $"RCache '{Name}': cannot free {block}; it is not in use ({UsedPublicCount} of {PublicBlockCount} public blocks in use)."
-            : $"RCache '{Name}': cannot free {block}; it belongs to RCache '{block.Pool.Name}'.");
+        !ReferenceEquals(block.Pool, this)
+            ? $"RCache '{Name}': cannot free {block}; it belongs to RCache '{block.Pool.Name}'."
+            : block.InUse
+                ? $"RCache '{Name}': cannot free {block} as a {(block.IsPublic ? "private" : "public")} block."
+                : $"RCache '{Name}': cannot free {block}; it is not in use ({UsedPublicCount} of {PublicBlockCount} public blocks in use).");
 }
