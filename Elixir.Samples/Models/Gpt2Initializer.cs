@@ -1,4 +1,5 @@
 using Elixir.Samples.Data;
+using Elixir.Samples.Layouts;
 
 namespace Elixir.Samples.Models;
 
@@ -47,6 +48,18 @@ public static class Gpt2Initializer
         parameters.LnFWeight.Fill(1f);
         parameters.LnFBias.Clear();
     }
+
+    /// <summary>Initialises a generated embeddings view.</summary>
+    public static void InitializeEmbeddings(in Gpt2Embeddings parameters, in Gpt2Config config, ulong seed) =>
+        InitializeEmbeddings(Gpt2EmbeddingTensors.From(parameters), config, seed);
+
+    /// <summary>Initialises a generated block view as block <paramref name="layer"/>.</summary>
+    public static void InitializeBlock(int layer, in Gpt2Block parameters, in Gpt2Config config, ulong seed) =>
+        InitializeBlock(layer, Gpt2BlockTensors.From(parameters), config, seed);
+
+    /// <summary>Initialises a generated final-norm view.</summary>
+    public static void InitializeFinalNorm(in Gpt2FinalNorm parameters, in Gpt2Config config) =>
+        InitializeFinalNorm(Gpt2FinalNormTensors.From(parameters), config);
 
     internal static void FillNormal(Span<float> values, double std, ulong seed, ulong stream, ulong tensor)
     {

@@ -69,12 +69,12 @@ public sealed class Gpt2Parameters
     /// <summary>Initialises every tensor with <see cref="Gpt2Initializer"/>.</summary>
     public void Initialize(ulong seed)
     {
-        Gpt2Initializer.InitializeEmbeddings(Gpt2EmbeddingTensors.From(Embeddings), Config, seed);
+        Gpt2Initializer.InitializeEmbeddings(Embeddings, Config, seed);
         for (int layer = 0; layer < Config.Layers; layer++)
         {
-            Gpt2Initializer.InitializeBlock(layer, Gpt2BlockTensors.From(_blocks[layer]), Config, seed);
+            Gpt2Initializer.InitializeBlock(layer, _blocks[layer], Config, seed);
         }
 
-        Gpt2Initializer.InitializeFinalNorm(Gpt2FinalNormTensors.From(FinalNorm), Config);
+        Gpt2Initializer.InitializeFinalNorm(FinalNorm, Config);
     }
 }
