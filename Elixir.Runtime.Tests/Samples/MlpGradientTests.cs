@@ -64,4 +64,54 @@ public sealed class MlpGradientTests
         Assert.Equal(9f, model.Forward(p));
         Assert.Equal(4f, model.Predictions[0]);
     }
+
+    [Fact]
+    public void Predictions_MatchAPlainLoop_ForSizesThatAreNotMultiplesOfTheVectorWidth()
+    {
+        var config = new MlpConfig(Inputs: 11, Hidden: 19, Outputs: 3);
+        const int batch = 7;
+        var model = new MlpModel(config, batch);
+        var parameters = new MlpParameters(config);
+        var random = new SplitMix64(12);
+        foreach (ref float value in parameters.Values)
+        {
+            value = (float)random.NextNormal();
+        }
+
+        var inputs = new float[batch * config.Inputs];
+        foreach (ref float value in inputs.AsSpan())
+        {
+            value = (float)random.NextNormal();
+        }
+
+        model.SetBatch(inputs, new float[batch * config.Outputs]);
+        model.Forward(parameters.Layout);
+
+        var p = parameters.Layout;
+        for (int n = 0; n < batch; n++)
+        {
+            var hidden = new double[config.Hidden];
+            for (int h = 0; h < config.Hidden; h++)
+            {
+                double sum = p.Fc1Bias[h];
+                for (int i = 0; i < config.Inputs; i++)
+                {
+                    sum += inputs[n * config.Inputs + i] * (double)p.Fc1Weight[i * config.Hidden + h];
+                }
+
+                hidden[h] = Math.Max(sum, 0);
+            }
+
+            for (int o = 0; o < config.Outputs; o++)
+            {
+                double sum = p.Fc2Bias[o];
+                for (int h = 0; h < config.Hidden; h++)
+                {
+                    sum += hidden[h] * p.Fc2Weight[h * config.Outputs + o];
+                }
+
+                Assert.Equal(sum, model.Predictions[n * config.Outputs + o], 1e-4);
+            }
+        }
+    }
 }
