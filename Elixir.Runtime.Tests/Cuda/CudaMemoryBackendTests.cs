@@ -112,4 +112,36 @@ public sealed class CudaMemoryBackendTests
         Assert.True(filled.IsComplete);
         Assert.DoesNotContain(copy.All.AsSpan<byte>().ToArray(), b => b != 0x5A);
     }
+
+    [Fact]
+    public void Timed_events_measure_the_interval_between_two_records()
+    {
+        GpuRequirement.Devices();
+        using var gpu = new GpuSession();
+        using NativeBuffer data = gpu.Backend.Allocate(1 << 20, MemoryLocation.Device);
+        using Elixir.Cuda.CudaEvent start = gpu.Backend.CreateTimedEvent();
+        using Elixir.Cuda.CudaEvent end = gpu.Backend.CreateTimedEvent();
+
+        gpu.Backend.DefaultStream.Record(start);
+        gpu.Backend.Fill(data.All, 1);
+        gpu.Backend.DefaultStream.Record(end);
+        end.Synchronize();
+
+        Assert.True(start.IsComplete && end.IsComplete);
+        Assert.InRange(end.MillisecondsSince(start), 0f, float.MaxValue);
+        Assert.Throws<ArgumentException>(() => gpu.Backend.DefaultStream.Record(new ForeignEvent()));
+    }
+
+    private sealed class ForeignEvent : IEvent
+    {
+        public bool IsComplete => true;
+
+        public void Synchronize()
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+    }
 }
