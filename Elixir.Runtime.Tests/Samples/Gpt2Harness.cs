@@ -27,14 +27,14 @@ internal sealed class Gpt2Harness
             Model.BlockForward(layer, p.Block(layer));
         }
 
-        return Model.HeadForward(p.FinalNorm, p.Embeddings.TokenEmbedding, targets);
+        return Model.HeadForward(p.FinalNorm, p.Embeddings, targets);
     }
 
     public void Backward()
     {
         var p = Parameters;
         var g = Grads;
-        Model.HeadBackward(p.FinalNorm, p.Embeddings.TokenEmbedding, g.FinalNorm, g.Embeddings.TokenEmbedding);
+        Model.HeadBackward(p.FinalNorm, p.Embeddings, g.FinalNorm, g.Embeddings);
         for (int layer = p.Config.Layers - 1; layer >= 0; layer--)
         {
             Model.BlockBackward(layer, p.Block(layer), g.Block(layer));

@@ -16,22 +16,22 @@ public sealed class Gpt2ParametersTests
 
         // Mark each view with its index in the GPT-2 order and read the flat buffer back.
         var block = parameters.Block(0);
-        parameters.Embeddings.TokenEmbedding.Fill(0);
-        parameters.Embeddings.PositionEmbedding.Fill(1);
+        parameters.Embeddings.Wte.Fill(0);
+        parameters.Embeddings.Wpe.Fill(1);
         block.Ln1Weight.Fill(2);
         block.Ln1Bias.Fill(3);
-        block.QkvWeight.Fill(4);
-        block.QkvBias.Fill(5);
+        block.AttnQkvWeight.Fill(4);
+        block.AttnQkvBias.Fill(5);
         block.AttnProjWeight.Fill(6);
         block.AttnProjBias.Fill(7);
         block.Ln2Weight.Fill(8);
         block.Ln2Bias.Fill(9);
-        block.FcWeight.Fill(10);
-        block.FcBias.Fill(11);
-        block.FcProjWeight.Fill(12);
-        block.FcProjBias.Fill(13);
-        parameters.FinalNorm.Weight.Fill(14);
-        parameters.FinalNorm.Bias.Fill(15);
+        block.MlpFcWeight.Fill(10);
+        block.MlpFcBias.Fill(11);
+        block.MlpProjWeight.Fill(12);
+        block.MlpProjBias.Fill(13);
+        parameters.FinalNorm.LnFWeight.Fill(14);
+        parameters.FinalNorm.LnFBias.Fill(15);
         for (int tensor = 0; tensor < names.Count; tensor++)
         {
             var (name, start, length) = names[tensor];

@@ -56,7 +56,7 @@ public sealed class Gpt2TrainingTests
         aliased.Forward(inputs, targets);
         var model = aliased.Model;
         var p = aliased.Parameters;
-        model.HeadBackward(p.FinalNorm, p.Embeddings.TokenEmbedding, p.FinalNorm, p.Embeddings.TokenEmbedding);
+        model.HeadBackward(p.FinalNorm, p.Embeddings, p.FinalNorm, p.Embeddings);
         for (int layer = p.Config.Layers - 1; layer >= 0; layer--)
         {
             model.BlockBackward(layer, p.Block(layer), p.Block(layer));

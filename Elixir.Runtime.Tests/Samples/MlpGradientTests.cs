@@ -5,12 +5,13 @@ namespace Elixir.Runtime.Tests.Samples;
 
 public sealed class MlpGradientTests
 {
-    private static readonly MlpConfig Small = new(Inputs: 5, Hidden: 6, Outputs: 3, Layers: 3);
+    private static readonly MlpConfig Small = new(Inputs: 5, Hidden: 6, Outputs: 3);
     private const int Batch = 4;
-    private const float Epsilon = 1e-2f;
+    // Small enough that no perturbation moves a hidden pre-activation across the ReLU kink for this seed.
+    private const float Epsilon = 3e-3f;
 
     [Fact]
-    public void EveryLayersBackward_MatchesCentralFiniteDifferences()
+    public void Backward_MatchesCentralFiniteDifferences()
     {
         var model = new MlpModel(Small, Batch);
         var parameters = new MlpParameters(Small);
@@ -27,48 +28,90 @@ public sealed class MlpGradientTests
         new RegressionBatchSampler(Small.Inputs, Small.Outputs, Batch, 3).Fill(0, 0, 1, inputs, targets);
         model.SetBatch(inputs, targets);
 
-        grads.Values.Fill(float.NaN); // Any gradient a backward call fails to write stays NaN and fails below.
-        Forward(model, parameters);
-        for (int layer = Small.Layers - 1; layer >= 0; layer--)
-        {
-            model.LayerBackward(layer, parameters.Layer(layer), grads.Layer(layer));
-        }
+        grads.Values.Fill(float.NaN); // Any gradient backward fails to write stays NaN and fails below.
+        model.Forward(parameters.Layout);
+        model.Backward(parameters.Layout, grads.Layout);
 
         for (int i = 0; i < values.Length; i++)
         {
             float saved = values[i];
             values[i] = saved + Epsilon;
-            double plus = Forward(model, parameters);
+            double plus = model.Forward(parameters.Layout);
             values[i] = saved - Epsilon;
-            double minus = Forward(model, parameters);
+            double minus = model.Forward(parameters.Layout);
             values[i] = saved;
             double numeric = (plus - minus) / (2 * Epsilon);
             double error = Math.Abs(grads.Values[i] - numeric);
-            Assert.True(error <= 2e-5 + 1e-3 * Math.Abs(numeric), $"parameter {i}: backward {grads.Values[i]}, finite difference {numeric}");
+            Assert.True(error <= 3e-4 + 1e-3 * Math.Abs(numeric), $"parameter {i}: backward {grads.Values[i]}, finite difference {numeric}");
         }
     }
 
     [Fact]
-    public void Loss_IsTheMeanSquaredError()
+    public void Loss_IsTheMeanSquaredError_OfAHandComputedNetwork()
     {
-        var config = new MlpConfig(Inputs: 1, Hidden: 1, Outputs: 2, Layers: 2);
+        var config = new MlpConfig(Inputs: 1, Hidden: 2, Outputs: 1);
         var model = new MlpModel(config, batch: 1);
         var parameters = new MlpParameters(config);
-        // Layer 1 ignores its input (zero weights) and outputs its biases 0.5 and -1.
-        parameters.Layer(1).Bias[0] = 0.5f;
-        parameters.Layer(1).Bias[1] = -1f;
-        model.SetBatch([3f], [1.5f, 1f]);
-        Forward(model, parameters);
-        Assert.Equal((1.0 + 4.0) / 2, model.Loss(), 6);
+        var p = parameters.Layout;
+        // hidden = relu([2, -1] * 3 + [0, 1]) = [6, 0]; y = 6 * 0.5 + 0 * 4 + 1 = 4; (4 - 1)² = 9.
+        p.Fc1Weight[0] = 2f;
+        p.Fc1Weight[1] = -1f;
+        p.Fc1Bias[1] = 1f;
+        p.Fc2Weight[0] = 0.5f;
+        p.Fc2Weight[1] = 4f;
+        p.Fc2Bias[0] = 1f;
+        model.SetBatch([3f], [1f]);
+        Assert.Equal(9f, model.Forward(p));
+        Assert.Equal(4f, model.Predictions[0]);
     }
 
-    private static float Forward(MlpModel model, MlpParameters parameters)
+    [Fact]
+    public void Predictions_MatchAPlainLoop_ForSizesThatAreNotMultiplesOfTheVectorWidth()
     {
-        for (int layer = 0; layer < model.Config.Layers; layer++)
+        var config = new MlpConfig(Inputs: 11, Hidden: 19, Outputs: 3);
+        const int batch = 7;
+        var model = new MlpModel(config, batch);
+        var parameters = new MlpParameters(config);
+        var random = new SplitMix64(12);
+        foreach (ref float value in parameters.Values)
         {
-            model.LayerForward(layer, parameters.Layer(layer));
+            value = (float)random.NextNormal();
         }
 
-        return model.Loss();
+        var inputs = new float[batch * config.Inputs];
+        foreach (ref float value in inputs.AsSpan())
+        {
+            value = (float)random.NextNormal();
+        }
+
+        model.SetBatch(inputs, new float[batch * config.Outputs]);
+        model.Forward(parameters.Layout);
+
+        var p = parameters.Layout;
+        for (int n = 0; n < batch; n++)
+        {
+            var hidden = new double[config.Hidden];
+            for (int h = 0; h < config.Hidden; h++)
+            {
+                double sum = p.Fc1Bias[h];
+                for (int i = 0; i < config.Inputs; i++)
+                {
+                    sum += inputs[n * config.Inputs + i] * (double)p.Fc1Weight[i * config.Hidden + h];
+                }
+
+                hidden[h] = Math.Max(sum, 0);
+            }
+
+            for (int o = 0; o < config.Outputs; o++)
+            {
+                double sum = p.Fc2Bias[o];
+                for (int h = 0; h < config.Hidden; h++)
+                {
+                    sum += hidden[h] * p.Fc2Weight[h * config.Outputs + o];
+                }
+
+                Assert.Equal(sum, model.Predictions[n * config.Outputs + o], 1e-4);
+            }
+        }
     }
 }

@@ -25,17 +25,8 @@ public sealed class MlpTrainingTests
             long before = GC.GetAllocatedBytesForCurrentThread();
             sampler.Fill(step, 0, 1, inputs, targets);
             model.SetBatch(inputs, targets);
-            for (int layer = 0; layer < config.Layers; layer++)
-            {
-                model.LayerForward(layer, parameters.Layer(layer));
-            }
-
-            losses[step] = model.Loss();
-            for (int layer = config.Layers - 1; layer >= 0; layer--)
-            {
-                model.LayerBackward(layer, parameters.Layer(layer), grads.Layer(layer));
-            }
-
+            losses[step] = model.Forward(parameters.Layout);
+            model.Backward(parameters.Layout, grads.Layout);
             var values = parameters.Values;
             var g = grads.Values;
             for (int i = 0; i < values.Length; i++)

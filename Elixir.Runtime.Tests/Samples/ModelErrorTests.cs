@@ -13,7 +13,7 @@ public sealed class ModelErrorTests
         Assert.Contains("4 channels", error.Message);
         Assert.Contains("3 heads", error.Message);
         Assert.Throws<ArgumentException>(() => new Gpt2Model(Tiny with { Layers = 0 }, batch: 1));
-        Assert.Throws<ArgumentException>(() => new MlpModel(new MlpConfig(2, 3, 1, Layers: 1), batch: 1));
+        Assert.Throws<ArgumentException>(() => new MlpModel(new MlpConfig(2, 0, 1), batch: 1));
     }
 
     [Fact]
@@ -24,15 +24,16 @@ public sealed class ModelErrorTests
         var error = Assert.Throws<ArgumentException>(() =>
         {
             var embeddings = parameters.Embeddings;
-            model.EmbeddingForward(new Gpt2EmbeddingTensors(embeddings.TokenEmbedding, embeddings.PositionEmbedding[1..]), [0, 1, 2]);
+            model.EmbeddingForward(new Gpt2EmbeddingTensors(embeddings.Wte, embeddings.Wpe[1..]), [0, 1, 2]);
         });
-        Assert.Contains("'wpe'", error.Message);
+        Assert.Contains("'Wpe'", error.Message);
         Assert.Contains("11 elements", error.Message);
         Assert.Contains("expects 12", error.Message);
 
-        var mlp = new MlpModel(new MlpConfig(2, 3, 1, 2), batch: 1);
-        var mlpError = Assert.Throws<ArgumentException>(() => mlp.LayerForward(1, new MlpLayerTensors(new float[3], new float[2])));
-        Assert.Contains("layers.1.bias", mlpError.Message);
+        var mlp = new MlpModel(new MlpConfig(2, 3, 1), batch: 1);
+        var mlpError = Assert.Throws<ArgumentException>(() => mlp.Forward(new MlpTensors(new float[6], new float[3], new float[3], new float[2])));
+        Assert.Contains("'Fc2Bias'", mlpError.Message);
+        Assert.Contains("2 elements", mlpError.Message);
     }
 
     [Fact]

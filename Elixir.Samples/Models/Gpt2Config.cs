@@ -1,3 +1,5 @@
+using Elixir.Layout;
+
 namespace Elixir.Samples.Models;
 
 /// <summary>The sizes of a GPT-2-style character model.</summary>
@@ -22,6 +24,13 @@ public readonly record struct Gpt2Config(int VocabularySize, int SequenceLength,
 
     /// <summary>Parameters in the whole model (the head is tied to the token embedding).</summary>
     public long ParameterCount => EmbeddingParameterCount + Layers * BlockParameterCount + 2L * Channels;
+
+    /// <summary>
+    /// The values of the named dimensions the GPT-2 layouts use: <c>C</c> (channels), <c>P</c> (positions,
+    /// the sequence length) and <c>V</c> (vocabulary).
+    /// </summary>
+    public LayoutDimensions LayoutDimensions() =>
+        new(("C", Channels), ("P", SequenceLength), ("V", VocabularySize));
 
     /// <summary>Throws when a size is not positive or C is not a multiple of H.</summary>
     public void Validate()

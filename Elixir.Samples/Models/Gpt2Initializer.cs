@@ -1,4 +1,5 @@
 using Elixir.Samples.Data;
+using Elixir.Samples.Layouts;
 
 namespace Elixir.Samples.Models;
 
@@ -16,8 +17,8 @@ public static class Gpt2Initializer
     public static void InitializeEmbeddings(in Gpt2EmbeddingTensors parameters, in Gpt2Config config, ulong seed)
     {
         parameters.Validate(config);
-        FillNormal(parameters.TokenEmbedding, Std, seed, EmbeddingStream, 0);
-        FillNormal(parameters.PositionEmbedding, Std, seed, EmbeddingStream, 1);
+        FillNormal(parameters.Wte, Std, seed, EmbeddingStream, 0);
+        FillNormal(parameters.Wpe, Std, seed, EmbeddingStream, 1);
     }
 
     /// <summary>Initialises block <paramref name="layer"/>.</summary>
@@ -28,25 +29,37 @@ public static class Gpt2Initializer
         ulong stream = (ulong)layer;
         parameters.Ln1Weight.Fill(1f);
         parameters.Ln1Bias.Clear();
-        FillNormal(parameters.QkvWeight, Std, seed, stream, 2);
-        parameters.QkvBias.Clear();
+        FillNormal(parameters.AttnQkvWeight, Std, seed, stream, 2);
+        parameters.AttnQkvBias.Clear();
         FillNormal(parameters.AttnProjWeight, projectionStd, seed, stream, 4);
         parameters.AttnProjBias.Clear();
         parameters.Ln2Weight.Fill(1f);
         parameters.Ln2Bias.Clear();
-        FillNormal(parameters.FcWeight, Std, seed, stream, 8);
-        parameters.FcBias.Clear();
-        FillNormal(parameters.FcProjWeight, projectionStd, seed, stream, 10);
-        parameters.FcProjBias.Clear();
+        FillNormal(parameters.MlpFcWeight, Std, seed, stream, 8);
+        parameters.MlpFcBias.Clear();
+        FillNormal(parameters.MlpProjWeight, projectionStd, seed, stream, 10);
+        parameters.MlpProjBias.Clear();
     }
 
     /// <summary>Initialises the final LayerNorm.</summary>
     public static void InitializeFinalNorm(in Gpt2FinalNormTensors parameters, in Gpt2Config config)
     {
         parameters.Validate(config);
-        parameters.Weight.Fill(1f);
-        parameters.Bias.Clear();
+        parameters.LnFWeight.Fill(1f);
+        parameters.LnFBias.Clear();
     }
+
+    /// <summary>Initialises a generated embeddings view.</summary>
+    public static void InitializeEmbeddings(in Gpt2Embeddings parameters, in Gpt2Config config, ulong seed) =>
+        InitializeEmbeddings(Gpt2EmbeddingTensors.From(parameters), config, seed);
+
+    /// <summary>Initialises a generated block view as block <paramref name="layer"/>.</summary>
+    public static void InitializeBlock(int layer, in Gpt2Block parameters, in Gpt2Config config, ulong seed) =>
+        InitializeBlock(layer, Gpt2BlockTensors.From(parameters), config, seed);
+
+    /// <summary>Initialises a generated final-norm view.</summary>
+    public static void InitializeFinalNorm(in Gpt2FinalNorm parameters, in Gpt2Config config) =>
+        InitializeFinalNorm(Gpt2FinalNormTensors.From(parameters), config);
 
     internal static void FillNormal(Span<float> values, double std, ulong seed, ulong stream, ulong tensor)
     {

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Elixir.Samples.Layouts;
 using Elixir.Samples.Models.Kernels;
 
 namespace Elixir.Samples.Models;
@@ -8,11 +9,11 @@ namespace Elixir.Samples.Models;
 /// it each layer's parameters (and gradient buffers) only while that layer's chunks are gathered.
 /// </summary>
 /// <remarks>
-/// One step calls, in order: <see cref="EmbeddingForward"/>, <see cref="BlockForward"/> for layers 0..L−1,
-/// <see cref="HeadForward"/> (the loss), then <see cref="HeadBackward"/>, <see cref="BlockBackward"/> for
-/// layers L−1..0 and <see cref="EmbeddingBackward"/>. The head uses the token embedding as its weight (tied),
-/// so the token embedding's gradient has two parts: <see cref="HeadBackward"/> writes the first and
-/// <see cref="EmbeddingBackward"/> adds the second. Every other gradient is overwritten by the one call that
+/// One step calls, in order: <c>EmbeddingForward</c>, <c>BlockForward</c> for layers 0..L−1,
+/// <c>HeadForward</c> (the loss), then <c>HeadBackward</c>, <c>BlockBackward</c> for
+/// layers L−1..0 and <c>EmbeddingBackward</c>. The head uses the token embedding as its weight (tied),
+/// so the token embedding's gradient has two parts: <c>HeadBackward</c> writes the first and
+/// <c>EmbeddingBackward</c> adds the second. Every other gradient is overwritten by the one call that
 /// owns it. The loss is the mean over this instance's B×T tokens, so averaging the gradients of N ranks that
 /// each hold B tokens of an N×B batch gives the gradient of the whole batch's mean loss.
 /// A gradient view may alias its own parameter view (a runtime may write gradients over parameters it no
@@ -44,7 +45,7 @@ public sealed class Gpt2Model
     /// <summary>Tokens per batch (B × T): the lengths of the token and target spans.</summary>
     public int TokensPerBatch => _rows;
 
-    /// <summary>(B, T, V) softmax probabilities of the last <see cref="HeadForward"/>.</summary>
+    /// <summary>(B, T, V) softmax probabilities of the last <c>HeadForward</c>.</summary>
     public ReadOnlySpan<float> Probabilities => _a.Probabilities;
 
     /// <summary>Embeds (B, T) <paramref name="tokens"/>: token embedding plus position embedding.</summary>
@@ -58,8 +59,8 @@ public sealed class Gpt2Model
         for (int n = 0; n < _rows; n++)
         {
             TensorPrimitives.Add(
-                parameters.TokenEmbedding.Slice(tokens[n] * c, c),
-                parameters.PositionEmbedding.Slice(n % t * c, c),
+                parameters.Wte.Slice(tokens[n] * c, c),
+                parameters.Wpe.Slice(n % t * c, c),
                 _a.Encoded.AsSpan(n * c, c));
         }
     }
@@ -82,15 +83,15 @@ public sealed class Gpt2Model
 
         LayerNorm.Forward(ln1, Slice(_a.Ln1Mean, layer, 1), Slice(_a.Ln1Rstd, layer, 1), input,
             parameters.Ln1Weight, parameters.Ln1Bias, _rows, c);
-        Linear.Forward(qkv, ln1, parameters.QkvWeight, parameters.QkvBias, _rows, c, 3 * c);
+        Linear.Forward(qkv, ln1, parameters.AttnQkvWeight, parameters.AttnQkvBias, _rows, c, 3 * c);
         CausalAttention.Forward(attention, AttentionWeights(layer), qkv, Batch, Config.SequenceLength, c, Config.Heads);
         Linear.Forward(residual2, attention, parameters.AttnProjWeight, parameters.AttnProjBias, _rows, c, c);
         TensorPrimitives.Add(residual2, input, residual2);
         LayerNorm.Forward(ln2, Slice(_a.Ln2Mean, layer, 1), Slice(_a.Ln2Rstd, layer, 1), residual2,
             parameters.Ln2Weight, parameters.Ln2Bias, _rows, c);
-        Linear.Forward(fc, ln2, parameters.FcWeight, parameters.FcBias, _rows, c, 4 * c);
+        Linear.Forward(fc, ln2, parameters.MlpFcWeight, parameters.MlpFcBias, _rows, c, 4 * c);
         Gelu.Forward(fcGelu, fc);
-        Linear.Forward(residual3, fcGelu, parameters.FcProjWeight, parameters.FcProjBias, _rows, 4 * c, c);
+        Linear.Forward(residual3, fcGelu, parameters.MlpProjWeight, parameters.MlpProjBias, _rows, 4 * c, c);
         TensorPrimitives.Add(residual3, residual2, residual3);
     }
 
@@ -106,22 +107,13 @@ public sealed class Gpt2Model
         targets.CopyTo(_a.Targets);
         int c = Config.Channels;
         int v = Config.VocabularySize;
-        LayerNorm.Forward(_a.LnF, _a.LnFMean, _a.LnFRstd, BlockInput(Config.Layers), parameters.Weight, parameters.Bias, _rows, c);
-        for (int n = 0; n < _rows; n++)
-        {
-            var x = _a.LnF.AsSpan(n * c, c);
-            var logits = _a.Probabilities.AsSpan(n * v, v);
-            for (int k = 0; k < v; k++)
-            {
-                logits[k] = TensorPrimitives.Dot(x, tokenEmbedding.Slice(k * c, c));
-            }
-        }
-
+        LayerNorm.Forward(_a.LnF, _a.LnFMean, _a.LnFRstd, BlockInput(Config.Layers), parameters.LnFWeight, parameters.LnFBias, _rows, c);
+        TiedHead.Forward(_a.Probabilities, _a.LnF, tokenEmbedding, _rows, c, v);
         return SoftmaxCrossEntropy.Forward(_a.Probabilities, targets, _rows, v);
     }
 
     /// <summary>
-    /// Backward of <see cref="HeadForward"/>: overwrites the final norm's gradients and
+    /// Backward of <c>HeadForward</c>: overwrites the final norm's gradients and
     /// <paramref name="tokenEmbeddingGrad"/> (the head's share of the tied embedding's gradient).
     /// </summary>
     public void HeadBackward(
@@ -135,10 +127,10 @@ public sealed class Gpt2Model
         int c = Config.Channels;
         int v = Config.VocabularySize;
         SoftmaxCrossEntropy.Backward(_a.LogitsGrad, _a.Probabilities, _a.Targets, _rows, v);
-        Linear.Backward(_a.NormOutputGrad, tokenEmbeddingGrad, Span<float>.Empty, _a.LogitsGrad, _a.LnF, tokenEmbedding, _rows, c, v);
+        TiedHead.Backward(_a.NormOutputGrad, tokenEmbeddingGrad, _a.LogitsGrad, _a.LnF, tokenEmbedding, _rows, c, v);
         _a.ResidualGrad.AsSpan().Clear();
-        LayerNorm.Backward(_a.ResidualGrad, grads.Weight, grads.Bias, _a.NormScratch, _a.NormOutputGrad,
-            BlockInput(Config.Layers), parameters.Weight, _a.LnFMean, _a.LnFRstd, _rows, c);
+        LayerNorm.Backward(_a.ResidualGrad, grads.LnFWeight, grads.LnFBias, _a.NormScratch, _a.NormOutputGrad,
+            BlockInput(Config.Layers), parameters.LnFWeight, _a.LnFMean, _a.LnFRstd, _rows, c);
     }
 
     /// <summary>Backward of block <paramref name="layer"/>: overwrites its twelve gradients in <paramref name="grads"/>.</summary>
@@ -155,10 +147,10 @@ public sealed class Gpt2Model
         Span<float> qkvGrad = _a.QkvGrad;
 
         // The residual gradient flows through unchanged; each branch adds its input gradient to it.
-        Linear.Backward(fcGrad, grads.FcProjWeight, grads.FcProjBias, residualGrad, Slice(_a.FcGelu, layer, 4 * c),
-            parameters.FcProjWeight, _rows, 4 * c, c);
+        Linear.Backward(fcGrad, grads.MlpProjWeight, grads.MlpProjBias, residualGrad, Slice(_a.FcGelu, layer, 4 * c),
+            parameters.MlpProjWeight, _rows, 4 * c, c);
         Gelu.Backward(fcGrad, fcGrad, Slice(_a.Fc, layer, 4 * c));
-        Linear.Backward(normGrad, grads.FcWeight, grads.FcBias, fcGrad, Slice(_a.Ln2, layer, c), parameters.FcWeight, _rows, c, 4 * c);
+        Linear.Backward(normGrad, grads.MlpFcWeight, grads.MlpFcBias, fcGrad, Slice(_a.Ln2, layer, c), parameters.MlpFcWeight, _rows, c, 4 * c);
         LayerNorm.Backward(residualGrad, grads.Ln2Weight, grads.Ln2Bias, _a.NormScratch, normGrad, Slice(_a.Residual2, layer, c),
             parameters.Ln2Weight, Slice(_a.Ln2Mean, layer, 1), Slice(_a.Ln2Rstd, layer, 1), _rows, c);
 
@@ -166,30 +158,52 @@ public sealed class Gpt2Model
             parameters.AttnProjWeight, _rows, c, c);
         CausalAttention.Backward(qkvGrad, _a.AttentionScratch, attentionGrad, Slice(_a.Qkv, layer, 3 * c), AttentionWeights(layer),
             Batch, Config.SequenceLength, c, Config.Heads);
-        Linear.Backward(normGrad, grads.QkvWeight, grads.QkvBias, qkvGrad, Slice(_a.Ln1, layer, c), parameters.QkvWeight, _rows, c, 3 * c);
+        Linear.Backward(normGrad, grads.AttnQkvWeight, grads.AttnQkvBias, qkvGrad, Slice(_a.Ln1, layer, c), parameters.AttnQkvWeight, _rows, c, 3 * c);
         LayerNorm.Backward(residualGrad, grads.Ln1Weight, grads.Ln1Bias, _a.NormScratch, normGrad, BlockInput(layer),
             parameters.Ln1Weight, Slice(_a.Ln1Mean, layer, 1), Slice(_a.Ln1Rstd, layer, 1), _rows, c);
     }
 
     /// <summary>
-    /// Backward of <see cref="EmbeddingForward"/>: adds to the token embedding's gradient (which holds the
-    /// head's share from <see cref="HeadBackward"/>) and overwrites the position embedding's gradient.
+    /// Backward of <c>EmbeddingForward</c>: adds to the token embedding's gradient (which holds the
+    /// head's share from <c>HeadBackward</c>) and overwrites the position embedding's gradient.
     /// </summary>
     public void EmbeddingBackward(in Gpt2EmbeddingTensors grads)
     {
         grads.Validate(Config);
         int c = Config.Channels;
         int t = Config.SequenceLength;
-        grads.PositionEmbedding.Clear();
+        grads.Wpe.Clear();
         for (int n = 0; n < _rows; n++)
         {
             var dy = _a.ResidualGrad.AsSpan(n * c, c);
-            var tokenGrad = grads.TokenEmbedding.Slice(_a.Tokens[n] * c, c);
-            var positionGrad = grads.PositionEmbedding.Slice(n % t * c, c);
+            var tokenGrad = grads.Wte.Slice(_a.Tokens[n] * c, c);
+            var positionGrad = grads.Wpe.Slice(n % t * c, c);
             TensorPrimitives.Add(tokenGrad, dy, tokenGrad);
             TensorPrimitives.Add(positionGrad, dy, positionGrad);
         }
     }
+
+    /// <summary><see cref="EmbeddingForward(in Gpt2EmbeddingTensors, ReadOnlySpan{int})"/> on a generated layout view.</summary>
+    public void EmbeddingForward(in Gpt2Embeddings parameters, ReadOnlySpan<int> tokens) =>
+        EmbeddingForward(Gpt2EmbeddingTensors.From(parameters), tokens);
+
+    /// <summary><see cref="BlockForward(int, in Gpt2BlockTensors)"/> on a generated layout view.</summary>
+    public void BlockForward(int layer, in Gpt2Block parameters) => BlockForward(layer, Gpt2BlockTensors.From(parameters));
+
+    /// <summary><see cref="HeadForward(in Gpt2FinalNormTensors, ReadOnlySpan{float}, ReadOnlySpan{int})"/> on generated layout views.</summary>
+    public float HeadForward(in Gpt2FinalNorm parameters, in Gpt2Embeddings embeddings, ReadOnlySpan<int> targets) =>
+        HeadForward(Gpt2FinalNormTensors.From(parameters), embeddings.Wte, targets);
+
+    /// <summary><see cref="HeadBackward(in Gpt2FinalNormTensors, ReadOnlySpan{float}, in Gpt2FinalNormTensors, Span{float})"/> on generated layout views.</summary>
+    public void HeadBackward(in Gpt2FinalNorm parameters, in Gpt2Embeddings embeddings, in Gpt2FinalNorm grads, in Gpt2Embeddings embeddingGrads) =>
+        HeadBackward(Gpt2FinalNormTensors.From(parameters), embeddings.Wte, Gpt2FinalNormTensors.From(grads), embeddingGrads.Wte);
+
+    /// <summary><see cref="BlockBackward(int, in Gpt2BlockTensors, in Gpt2BlockTensors)"/> on generated layout views.</summary>
+    public void BlockBackward(int layer, in Gpt2Block parameters, in Gpt2Block grads) =>
+        BlockBackward(layer, Gpt2BlockTensors.From(parameters), Gpt2BlockTensors.From(grads));
+
+    /// <summary><see cref="EmbeddingBackward(in Gpt2EmbeddingTensors)"/> on a generated layout view.</summary>
+    public void EmbeddingBackward(in Gpt2Embeddings grads) => EmbeddingBackward(Gpt2EmbeddingTensors.From(grads));
 
     private Span<float> BlockInput(int layer) =>
         layer == 0 ? _a.Encoded : Slice(_a.Residual3, layer - 1, Config.Channels);

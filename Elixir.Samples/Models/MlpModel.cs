@@ -1,26 +1,29 @@
 using System.Numerics.Tensors;
+using Elixir.Samples.Layouts;
 using Elixir.Samples.Models.Kernels;
 
 namespace Elixir.Samples.Models;
 
 /// <summary>
-/// A multi-layer perceptron with a mean-squared-error loss, computed layer by layer on the host in fp32.
+/// The two-layer perceptron of <see cref="MlpLayout"/> (<c>hidden = relu(x · W1 + b1)</c>,
+/// <c>y = hidden · W2 + b2</c>) with a mean-squared-error loss, computed on the host in fp32.
 /// </summary>
 /// <remarks>
-/// One step: <see cref="SetBatch"/>, <see cref="LayerForward"/> for layers 0..L−1, <see cref="Loss"/>, then
-/// <see cref="LayerBackward"/> for layers L−1..0, each overwriting its layer's gradients. The loss is the mean
-/// over this instance's B×Outputs values, so the mean of N ranks' gradients is the whole batch's gradient.
-/// A gradient view may alias its own parameter view: each layer's backward reads its weight before writing
-/// the gradients. Buffers are allocated once; steps allocate nothing.
+/// One step: <c>SetBatch</c>, <c>Forward</c> (returns the loss), <c>Backward</c> (overwrites every gradient).
+/// The loss is the mean over this instance's B×Outputs values, so the mean of N ranks' gradients is the whole
+/// batch's gradient. A gradient view may alias its own parameter view: backward reads each weight before
+/// writing its gradient. Buffers are allocated once; steps allocate nothing.
 /// </remarks>
 public sealed class MlpModel
 {
     private readonly float[] _inputs;
     private readonly float[] _targets;
-    private readonly float[][] _preActivations;
-    private readonly float[][] _outputs;
-    private readonly float[] _gradient;
-    private readonly float[] _inputGradient;
+    private readonly float[] _hiddenPre;
+    private readonly float[] _hidden;
+    private readonly float[] _predictions;
+    private readonly float[] _outputGrad;
+    private readonly float[] _hiddenGrad;
+    private readonly float[] _inputGrad;
 
     /// <summary>Creates the model for batches of <paramref name="batch"/> samples.</summary>
     public MlpModel(MlpConfig config, int batch)
@@ -31,19 +34,12 @@ public sealed class MlpModel
         Batch = batch;
         _inputs = new float[batch * config.Inputs];
         _targets = new float[batch * config.Outputs];
-        _preActivations = new float[config.Layers][];
-        _outputs = new float[config.Layers][];
-        int widest = config.Inputs;
-        for (int layer = 0; layer < config.Layers; layer++)
-        {
-            int width = config.OutputWidth(layer);
-            _preActivations[layer] = new float[batch * width];
-            _outputs[layer] = layer == config.Layers - 1 ? _preActivations[layer] : new float[batch * width];
-            widest = Math.Max(widest, width);
-        }
-
-        _gradient = new float[batch * widest];
-        _inputGradient = new float[batch * widest];
+        _hiddenPre = new float[batch * config.Hidden];
+        _hidden = new float[batch * config.Hidden];
+        _predictions = new float[batch * config.Outputs];
+        _outputGrad = new float[batch * config.Outputs];
+        _hiddenGrad = new float[batch * config.Hidden];
+        _inputGrad = new float[batch * config.Inputs];
     }
 
     /// <summary>The model's sizes.</summary>
@@ -53,7 +49,7 @@ public sealed class MlpModel
     public int Batch { get; }
 
     /// <summary>(B, Outputs) predictions of the last forward pass.</summary>
-    public ReadOnlySpan<float> Predictions => _outputs[^1];
+    public ReadOnlySpan<float> Predictions => _predictions;
 
     /// <summary>Copies in (B, Inputs) features and (B, Outputs) targets.</summary>
     public void SetBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
@@ -69,55 +65,41 @@ public sealed class MlpModel
         targets.CopyTo(_targets);
     }
 
-    /// <summary>Runs linear layer <paramref name="layer"/> (and its GELU, except on the last layer).</summary>
-    public void LayerForward(int layer, in MlpLayerTensors parameters)
+    /// <summary>Runs both layers and returns the mean squared error.</summary>
+    public float Forward(in MlpTensors parameters)
     {
-        CheckLayer(layer);
-        parameters.Validate(Config, layer);
-        Linear.Forward(_preActivations[layer], LayerInput(layer), parameters.Weight, parameters.Bias,
-            Batch, Config.InputWidth(layer), Config.OutputWidth(layer));
-        if (layer < Config.Layers - 1)
-        {
-            Gelu.Forward(_outputs[layer], _preActivations[layer]);
-        }
+        parameters.Validate(Config);
+        Linear.Forward(_hiddenPre, _inputs, parameters.Fc1Weight, parameters.Fc1Bias, Batch, Config.Inputs, Config.Hidden);
+        TensorPrimitives.Max(_hiddenPre, 0f, _hidden);
+        Linear.Forward(_predictions, _hidden, parameters.Fc2Weight, parameters.Fc2Bias, Batch, Config.Hidden, Config.Outputs);
+        TensorPrimitives.Subtract(_predictions, _targets, _outputGrad);
+        return TensorPrimitives.SumOfSquares(_outputGrad) / _outputGrad.Length;
     }
 
-    /// <summary>The mean squared error of the last forward pass; also seeds the gradient for backward.</summary>
-    public float Loss()
+    /// <summary>Backward of the last <c>Forward</c>: overwrites all four gradients.</summary>
+    public void Backward(in MlpTensors parameters, in MlpTensors grads)
     {
-        var predictions = _outputs[^1].AsSpan();
-        var difference = _gradient.AsSpan(0, predictions.Length);
-        TensorPrimitives.Subtract(predictions, _targets, difference);
-        float loss = TensorPrimitives.SumOfSquares(difference) / predictions.Length;
-        TensorPrimitives.Multiply(difference, 2f / predictions.Length, difference);
-        return loss;
-    }
-
-    /// <summary>Backward of layer <paramref name="layer"/>: overwrites its weight and bias gradients.</summary>
-    public void LayerBackward(int layer, in MlpLayerTensors parameters, in MlpLayerTensors grads)
-    {
-        CheckLayer(layer);
-        parameters.Validate(Config, layer);
-        grads.Validate(Config, layer);
-        int outWidth = Config.OutputWidth(layer);
-        var outputGrad = _gradient.AsSpan(0, Batch * outWidth);
-        if (layer < Config.Layers - 1)
+        parameters.Validate(Config);
+        grads.Validate(Config);
+        TensorPrimitives.Subtract(_predictions, _targets, _outputGrad);
+        TensorPrimitives.Multiply(_outputGrad, 2f / _outputGrad.Length, _outputGrad);
+        Linear.Backward(_hiddenGrad, grads.Fc2Weight, grads.Fc2Bias, _outputGrad, _hidden, parameters.Fc2Weight,
+            Batch, Config.Hidden, Config.Outputs);
+        for (int i = 0; i < _hiddenGrad.Length; i++)
         {
-            Gelu.Backward(outputGrad, outputGrad, _preActivations[layer]);
+            if (_hiddenPre[i] <= 0)
+            {
+                _hiddenGrad[i] = 0;
+            }
         }
 
-        Linear.Backward(_inputGradient, grads.Weight, grads.Bias, outputGrad, LayerInput(layer), parameters.Weight,
-            Batch, Config.InputWidth(layer), outWidth);
-        _inputGradient.AsSpan(0, Batch * Config.InputWidth(layer)).CopyTo(_gradient);
+        Linear.Backward(_inputGrad, grads.Fc1Weight, grads.Fc1Bias, _hiddenGrad, _inputs, parameters.Fc1Weight,
+            Batch, Config.Inputs, Config.Hidden);
     }
 
-    private float[] LayerInput(int layer) => layer == 0 ? _inputs : _outputs[layer - 1];
+    /// <summary><c>Forward</c> on a generated layout view.</summary>
+    public float Forward(in MlpLayout parameters) => Forward(MlpTensors.From(parameters));
 
-    private void CheckLayer(int layer)
-    {
-        if ((uint)layer >= (uint)Config.Layers)
-        {
-            throw new ArgumentOutOfRangeException(nameof(layer), $"Layer {layer} is outside the MLP's {Config.Layers} layers.");
-        }
-    }
+    /// <summary><c>Backward</c> on generated layout views.</summary>
+    public void Backward(in MlpLayout parameters, in MlpLayout grads) => Backward(MlpTensors.From(parameters), MlpTensors.From(grads));
 }
