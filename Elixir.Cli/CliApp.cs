@@ -1,0 +1,55 @@
+using System.CommandLine;
+using System.Text.Json;
+using Elixir.Cli.Commands;
+using Elixir.Planning;
+using Elixir.Safetensors;
+
+namespace Elixir.Cli;
+
+/// <summary>
+/// The <c>elixir</c> command line: parses, runs one command, and turns every failure into one line on the
+/// error writer and a nonzero exit code, never a stack trace.
+/// </summary>
+public static class CliApp
+{
+    /// <summary>Runs the command line <paramref name="args"/>, writing to <paramref name="output"/> and <paramref name="error"/>.</summary>
+    /// <returns>The process exit code.</returns>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("Elixir for .NET: chunk-based sharded training.")
+        {
+            PlanCommand.Create(),
+        };
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            error.WriteLine($"elixir: {OneLine(parsed.Errors[0].Message)} (see --help)");
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e)
+        {
+            var (code, message) = Describe(e);
+            error.WriteLine($"elixir: {OneLine(message)}");
+            return code;
+        }
+    }
+
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    private static (int Code, string Message) Describe(Exception e) => e switch
+    {
+        CliException cli => (cli.ExitCode, cli.Message),
+        PlanBudgetException => (ExitCodes.BudgetNotMet, e.Message),
+        SafetensorsFormatException or InvalidDataException or JsonException => (ExitCodes.BadInput, e.Message),
+        FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException => (ExitCodes.BadInput, e.Message),
+        ArgumentException or FormatException => (ExitCodes.Usage, e.Message),
+        _ => (ExitCodes.Failure, $"{e.GetType().Name}: {e.Message}"),
+    };
+}

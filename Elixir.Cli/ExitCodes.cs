@@ -1,0 +1,20 @@
+namespace Elixir.Cli;
+
+/// <summary>The process exit codes of the <c>elixir</c> command.</summary>
+internal static class ExitCodes
+{
+    /// <summary>The command did its job.</summary>
+    public const int Success = 0;
+
+    /// <summary>An unexpected failure.</summary>
+    public const int Failure = 1;
+
+    /// <summary>Bad command-line arguments.</summary>
+    public const int Usage = 2;
+
+    /// <summary>An input file is missing, unreadable or malformed.</summary>
+    public const int BadInput = 3;
+
+    /// <summary>The memory budget cannot hold the plan.</summary>
+    public const int BudgetNotMet = 4;
+}

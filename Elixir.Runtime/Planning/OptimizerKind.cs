@@ -1,0 +1,10 @@
+namespace Elixir.Planning;
+
+/// <summary>The optimizer whose state the plan makes room for.</summary>
+public enum OptimizerKind
+{
+    /// <summary>Adam/AdamW: two fp32 moments per element.</summary>
+    Adam = 0,
+    /// <summary>SGD with momentum: one fp32 momentum buffer per element.</summary>
+    Sgd = 1,
+}

@@ -1,0 +1,53 @@
+using Elixir.Numerics;
+
+namespace Elixir.Planning;
+
+/// <summary>What the planner plans for.</summary>
+public sealed record PlannerOptions
+{
+    /// <summary>The number of ranks chunks are sharded over; chunk sizes are multiples of it.</summary>
+    public int WorldSize { get; init; } = 1;
+
+    /// <summary>The training type every parameter is held in.</summary>
+    public DType TrainingType { get; init; } = DType.Float32;
+
+    /// <summary>Device memory per rank in bytes; null for no limit (only the minimum-waste search allows that).</summary>
+    public long? DeviceMemoryBytes { get; init; }
+
+    /// <summary>The optimizer whose state is planned.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+
+    /// <summary>The chunk-size search.</summary>
+    public SearchKind Search { get; init; } = SearchKind.MinimumWaste;
+
+    /// <summary>Prefetch the next chunk while computing (more rCache blocks; overlap in the optimal search).</summary>
+    public bool Prefetch { get; init; }
+
+    /// <summary>Keep every shard in host memory (minimum-waste search; the optimal search places shards itself).</summary>
+    public bool Offload { get; init; }
+
+    internal void Validate()
+    {
+        if (WorldSize <= 0)
+        {
+            throw new ArgumentException($"World size {WorldSize} is not positive.");
+        }
+
+        if (DeviceMemoryBytes is <= 0)
+        {
+            throw new ArgumentException($"Device memory budget {DeviceMemoryBytes} bytes is not positive.");
+        }
+
+        if (Search == SearchKind.Optimal && DeviceMemoryBytes is null)
+        {
+            throw new ArgumentException("The optimal search needs a device memory budget.");
+        }
+
+        if (Search == SearchKind.Optimal && Offload)
+        {
+            throw new ArgumentException("The optimal search places shards on the device or host itself; offload applies to the minimum-waste search only.");
+        }
+
+        _ = TrainingType.SizeOf();
+    }
+}
