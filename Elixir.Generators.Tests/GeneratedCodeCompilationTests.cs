@@ -26,4 +26,19 @@ public sealed class GeneratedCodeCompilationTests
 
         Assert.Equal(GeneratorHarness.Run(source).SingleSource, GeneratorHarness.Run(source).SingleSource);
     }
+
+    [Fact]
+    public void LayoutWithoutTensors_CompilesWithoutWarnings()
+    {
+        GeneratorOutcome outcome = GeneratorHarness.Run("""
+            /// <summary>No parameters yet.</summary>
+            [ChunkLayout]
+            public partial struct Empty
+            {
+            }
+            """);
+
+        Assert.Empty(outcome.Diagnostics);
+        Assert.Empty(outcome.CompilationProblems);
+    }
 }
