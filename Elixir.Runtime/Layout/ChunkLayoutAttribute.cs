@@ -13,4 +13,11 @@ public sealed class ChunkLayoutAttribute : Attribute
     /// A tensor whose constant element count exceeds it is reported at compile time (ELX0006).
     /// </summary>
     public long ChunkCapacity { get; set; }
+
+    /// <summary>
+    /// The named dimensions the layout's shapes may use, for example <c>new[] { "C", "V" }</c>. When set, a
+    /// shape that names any other dimension is reported at compile time (ELX0005), which catches typos such as
+    /// <c>"c"</c> for <c>"C"</c>; when null (the default) any identifier is a named dimension.
+    /// </summary>
+    public string[]? Dimensions { get; set; }
 }

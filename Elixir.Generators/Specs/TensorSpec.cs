@@ -1,0 +1,21 @@
+namespace Elixir.Generators.Specs;
+
+/// <summary>One <c>[Tensor]</c> property of a layout.</summary>
+/// <param name="Name">The property name.</param>
+/// <param name="Modifiers">The declared accessibility and <c>readonly</c> keywords, e.g. <c>public readonly</c>.</param>
+/// <param name="ElementType">The fully qualified element type, e.g. <c>float</c>.</param>
+/// <param name="DType">The <c>Elixir.Numerics.DType</c> member name.</param>
+/// <param name="ElementSize">The element size in bytes.</param>
+/// <param name="Dimensions">The shape, outermost first.</param>
+/// <param name="MultiUse">Whether more than one module uses the tensor.</param>
+internal sealed record TensorSpec(
+    string Name,
+    string Modifiers,
+    string ElementType,
+    string DType,
+    int ElementSize,
+    EquatableArray<DimensionSpec> Dimensions,
+    bool MultiUse);
+
+/// <summary>One dimension as written and as parsed.</summary>
+internal sealed record DimensionSpec(string Text, ShapeNode Expression);

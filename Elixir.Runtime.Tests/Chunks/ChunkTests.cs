@@ -1,0 +1,378 @@
+using Elixir.Chunks;
+using Elixir.Collectives;
+using Elixir.Collectives.Host;
+using Elixir.Layout;
+using Elixir.Memory;
+using Elixir.Memory.Host;
+using Elixir.Numerics;
+
+namespace Elixir.Tests.Chunks;
+
+public sealed class ChunkTests
+{
+    private static readonly LocalClusterOptions Checked = new() { Checked = true, CollectiveTimeout = TimeSpan.FromSeconds(20) };
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void Access_GathersEveryTensorExactly_AndReleaseUnbindsViews(int worldSize)
+    {
+        var backend = new HostMemoryBackend();
+        LocalCluster.Run(worldSize, comm =>
+        {
+            using var rank = new RankSetup<float>(backend, comm);
+            Assert.Equal(new ShardRange(32 / worldSize * comm.Rank, 32 / worldSize, Math.Clamp(24 - 32 / worldSize * comm.Rank, 0, 32 / worldSize)), rank.Chunk.Shard);
+            Assert.True(rank.Group.AccessChunk(rank.Chunk));
+            Assert.False(rank.Group.AccessChunk(rank.Chunk));
+            for (int t = 0; t < RankSetup<float>.Counts.Length; t++)
+            {
+                var view = rank.Binding.HostSpan<float>(t);
+                for (int i = 0; i < view.Length; i++)
+                {
+                    Assert.Equal(TestValues.Parameter(t, i), view[i]);
+                }
+            }
+
+            rank.Group.ReleaseChunk(rank.Chunk);
+            Assert.Equal(0, rank.Binding.AddressOf(0));
+            Assert.Throws<InvalidOperationException>(() => rank.Binding.HostSpan<float>(0).Length);
+            Assert.Equal(2, rank.Group.Pool.FreePublicCount);
+        }, Checked);
+        Assert.Equal(0, backend.LiveBuffers);
+    }
+
+    [Theory]
+    [InlineData(1, DType.Float32, false)]
+    [InlineData(2, DType.Float32, false)]
+    [InlineData(4, DType.Float32, false)]
+    [InlineData(2, DType.Float16, false)]
+    [InlineData(4, DType.Float16, true)]
+    [InlineData(4, DType.BFloat16, false)]
+    [InlineData(2, DType.BFloat16, true)]
+    public void Reduce_LeavesRankAverageInShard_AndNormsSumToWholeNorm(int worldSize, DType type, bool alwaysFp32)
+    {
+        switch (type)
+        {
+            case DType.Float32: ReduceCase<float>(worldSize, alwaysFp32); break;
+            case DType.Float16: ReduceCase<Half>(worldSize, alwaysFp32); break;
+            default: ReduceCase<BFloat16>(worldSize, alwaysFp32); break;
+        }
+    }
+
+    private static void ReduceCase<T>(int worldSize, bool alwaysFp32) where T : unmanaged
+    {
+        // Reference: the rank-average of every element of the chunk, and the squared norm of the whole average.
+        var expected = new float[RankSetup<T>.ChunkSize];
+        double expectedNorm = 0;
+        long position = 0;
+        for (int t = 0; t < RankSetup<T>.Counts.Length; t++)
+        {
+            for (long i = 0; i < RankSetup<T>.Counts[t]; i++, position++)
+            {
+                double sum = 0;
+                for (int r = 0; r < worldSize; r++)
+                {
+                    sum += TestValues.Gradient(r, t, i);
+                }
+
+                expected[position] = (float)(sum / worldSize);
+                expectedNorm += (double)expected[position] * expected[position];
+            }
+        }
+
+        var backend = new HostMemoryBackend();
+        LocalCluster.Run(worldSize, comm =>
+        {
+            using var rank = new RankSetup<T>(backend, comm);
+            rank.Chunk.L2NormEnabled = true;
+            rank.Group.AccessChunk(rank.Chunk);
+            rank.MoveAll(TensorState.Compute, TensorState.HoldAfterBackward);
+            rank.WriteGradients(TestValues.Gradient);
+            rank.MoveAll(TensorState.ReadyForReduce);
+            Assert.Null(rank.Group.ReduceChunk(rank.Chunk, alwaysFp32));
+
+            var shard = rank.Chunk.ShardPayload.AsSpan<T>();
+            for (int i = 0; i < rank.Chunk.Shard.ValidCount; i++)
+            {
+                Assert.Equal(expected[rank.Chunk.Shard.Begin + i], TestValues.ToFloat(shard[i]));
+            }
+
+            Assert.False(rank.Chunk.Overflow);
+            Assert.Equal(RankSetup<T>.Counts.Length, rank.Counter.Count(TensorState.Hold));
+            double total = comm.AllReduce(rank.Chunk.L2NormSquared!.Value, ReduceOp.Sum);
+            Assert.Equal(expectedNorm, total, 1e-9);
+        }, Checked);
+        Assert.Equal(0, backend.LiveBuffers);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void Reduce_InfOrNaNOnOneRank_SetsOverflowOnTheOwningRank(int worldSize)
+    {
+        var backend = new HostMemoryBackend();
+        var flags = LocalCluster.Run(worldSize, comm =>
+        {
+            using var rank = new RankSetup<float>(backend, comm);
+            rank.Group.AccessChunk(rank.Chunk);
+            rank.MoveAll(TensorState.Compute, TensorState.HoldAfterBackward);
+            rank.WriteGradients((r, t, i) =>
+                r == worldSize - 1 && t == 0 && i == 1 ? float.PositiveInfinity
+                : r == 0 && t == 3 && i == 8 ? float.NaN
+                : TestValues.Gradient(r, t, i));
+            rank.MoveAll(TensorState.ReadyForReduce);
+            rank.Group.ReduceChunk(rank.Chunk);
+            return rank.Chunk.Overflow;
+        }, Checked);
+
+        // Element 1 lies in rank 0's shard and element 23 (tensor 3, element 8) in the shard of rank 23 / (32 / N).
+        var expected = new bool[worldSize];
+        expected[0] = true;
+        expected[23 / (32 / worldSize)] = true;
+        Assert.Equal(expected, flags);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void FusedChunk_WalksStatesInItsPrivateBlock_AndIsNeverScattered(int worldSize)
+    {
+        var backend = new HostMemoryBackend();
+        LocalCluster.Run(worldSize, comm =>
+        {
+            using var rank = new RankSetup<float>(backend, comm, fused: true);
+            var chunk = rank.Chunk;
+            Assert.True(chunk.PrivateBlock!.InUse);
+            Assert.False(chunk.ScatterCheck);
+            Assert.True(rank.Group.AccessChunk(chunk));
+            Assert.Same(chunk.PrivateBlock, chunk.Block);
+            Assert.Equal(2, rank.Group.Pool.FreePublicCount);
+            Assert.Contains(chunk, rank.Group.AccessedFusedChunks);
+            rank.MoveAll(TensorState.Compute);
+            Assert.False(chunk.ScatterCheck);
+            rank.MoveAll(TensorState.HoldAfterBackward);
+            Assert.False(chunk.ScatterCheck);
+            var error = Assert.Throws<ChunkStateException>(() => chunk.Release());
+            Assert.Contains("never scattered", error.Message);
+            rank.MoveAll(TensorState.ReadyForReduce);
+            Assert.True(chunk.ReduceCheck);
+            Assert.Null(rank.Group.ReduceChunk(chunk));
+            Assert.Equal(RankSetup<float>.Counts.Length, chunk.CountIn(TensorState.Hold));
+            Assert.False(rank.Group.IsAccessed(chunk));
+            Assert.True(rank.Group.AccessChunk(chunk));
+        }, Checked);
+        Assert.Equal(0, backend.LiveBuffers);
+    }
+
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(4, false)]
+    [InlineData(2, true)]
+    [InlineData(4, true)]
+    public void HostCopyAndLoad_RoundTrip(int worldSize, bool onlyRank0)
+    {
+        var backend = new HostMemoryBackend();
+        LocalCluster.Run(worldSize, comm =>
+        {
+            using var rank = new RankSetup<Half>(backend, comm);
+            var copies = rank.Chunk.GetHostCopy<Half>(onlyRank0);
+            if (onlyRank0 && comm.Rank != 0)
+            {
+                Assert.All(copies, Assert.Null);
+            }
+            else
+            {
+                for (int t = 0; t < copies.Length; t++)
+                {
+                    Assert.Equal(Enumerable.Range(0, (int)RankSetup<Half>.Counts[t]).Select(i => (Half)TestValues.Parameter(t, i)), copies[t]!);
+                }
+            }
+
+            // Load new values into tensors 1 and 3; tensors 0 and 2 (null) keep theirs.
+            Half[]?[]? loads = onlyRank0 && comm.Rank != 0 ? null :
+            [
+                null,
+                Enumerable.Range(0, 7).Select(i => (Half)(i + 0.5f)).ToArray(),
+                null,
+                Enumerable.Range(0, 9).Select(i => (Half)(-i)).ToArray(),
+            ];
+            rank.Chunk.LoadTensors(loads, onlyRank0);
+            var after = rank.Chunk.GetHostCopy<Half>();
+            Assert.Equal(Enumerable.Range(0, 5).Select(i => (Half)TestValues.Parameter(0, i)), after[0]!);
+            Assert.Equal(Enumerable.Range(0, 7).Select(i => (Half)(i + 0.5f)), after[1]!);
+            Assert.Equal(Enumerable.Range(0, 3).Select(i => (Half)TestValues.Parameter(2, i)), after[2]!);
+            Assert.Equal(Enumerable.Range(0, 9).Select(i => (Half)(-i)), after[3]!);
+        }, Checked);
+        Assert.Equal(0, backend.LiveBuffers);
+    }
+
+    [Theory]
+    [InlineData(MemoryLocation.Device)]
+    [InlineData(MemoryLocation.Host)]
+    public void OptimizerUpdate_RefreshesEagerlyOnDevice_AndLazilyAtNextGatherWhenOffloaded(MemoryLocation location)
+    {
+        var backend = new HostMemoryBackend();
+        LocalCluster.Run(2, comm =>
+        {
+            using var rank = new RankSetup<Half>(backend, comm, shardLocation: location);
+            using var master = new RankSetup<float>(backend, comm, shardLocation: location);
+            rank.Chunk.InitPair(master.Chunk);
+            rank.Chunk.InitPair(master.Chunk);
+            var masterShard = master.Chunk.ShardPayload.AsSpan<float>();
+            for (int i = 0; i < masterShard.Length; i++)
+            {
+                masterShard[i] = 100 + 16 * comm.Rank + i;
+            }
+
+            rank.Chunk.OptimizerUpdate();
+            Assert.Equal(location == MemoryLocation.Device, rank.Chunk.OptimizerSynced);
+            rank.Group.AccessChunk(rank.Chunk);
+            var t3 = rank.Binding.HostSpan<Half>(3);
+            for (int i = 0; i < t3.Length; i++)
+            {
+                long element = 15 + i;
+                Assert.Equal((Half)(100 + element), t3[i]);
+            }
+
+            rank.Group.ReleaseChunk(rank.Chunk);
+            Assert.True(rank.Chunk.OptimizerSynced);
+            var shard = rank.Chunk.ShardPayload.AsSpan<Half>();
+            for (int i = 0; i < shard.Length; i++)
+            {
+                Assert.Equal((Half)masterShard[i], shard[i]);
+            }
+        }, Checked);
+        Assert.Equal(0, backend.LiveBuffers);
+    }
+
+    [Fact]
+    public void MemoryUsage_CountsBlockAndShardByLocation()
+    {
+        var backend = new HostMemoryBackend();
+        LocalCluster.Run(2, comm =>
+        {
+            using var rank = new RankSetup<float>(backend, comm, shardLocation: MemoryLocation.Host);
+            Assert.Equal(new ChunkMemoryUsage(0, 64), rank.Chunk.MemoryUsage());
+            rank.Group.AccessChunk(rank.Chunk);
+            Assert.Equal(new ChunkMemoryUsage(128, 64), rank.Chunk.MemoryUsage());
+            Assert.Contains("T3 [15, 24) Hold", rank.Chunk.Describe());
+        });
+    }
+
+    [Fact]
+    public void Construction_SizeNotDivisibleByWorldSize_NamesBothNumbers()
+    {
+        var backend = new HostMemoryBackend();
+        LocalCluster.Run(4, comm =>
+        {
+            using var pool = new RCache(backend, "p", 30, DType.Float32, 1);
+            var error = Assert.Throws<ArgumentException>(() =>
+                new Chunk(pool, backend, comm, new Elixir.Kernels.Host.HostKernels(), 30, DType.Float32, MemoryLocation.Device));
+            Assert.Contains("30", error.Message);
+            Assert.Contains("4", error.Message);
+        });
+        Assert.Equal(0, backend.LiveBuffers);
+    }
+
+    [Fact]
+    public void Append_WrongTypeOrFullChunk_ThrowsAndLeavesChunkUnchanged()
+    {
+        var backend = new HostMemoryBackend();
+        LocalCluster.Run(1, comm =>
+        {
+            using var pool = new RCache(backend, "p", 16, DType.Float32, 1);
+            using var chunk = new Chunk(pool, backend, comm, new Elixir.Kernels.Host.HostKernels(), 16, DType.Float32, MemoryLocation.Device);
+            var layout = new LayoutInstance<TooBigLayout>();
+            var (binding, counter) = (layout.Binding, layout.Counter);
+            chunk.Append(binding, counter, 0);
+            var full = Assert.Throws<ChunkFullException>(() => chunk.Append(binding, counter, 1));
+            Assert.Contains("7", full.Message);
+            Assert.Contains("6 of 16", full.Message);
+            Assert.Equal(10, chunk.UsedElements);
+            Assert.Equal(1, chunk.TensorCount);
+            Assert.Equal(TensorState.Free, counter[1]);
+
+            var half = new LayoutInstance<HalfLayout>();
+            var wrong = Assert.Throws<ArgumentException>(() => chunk.Append(half.Binding, half.Counter, 0));
+            Assert.Contains("Float16", wrong.Message);
+            Assert.Equal(1, chunk.TensorCount);
+        });
+    }
+
+    [Fact]
+    public void IllegalOperations_ThrowNamingCounts_AndChangeNothing()
+    {
+        var backend = new HostMemoryBackend();
+        LocalCluster.Run(2, comm =>
+        {
+            using var rank = new RankSetup<float>(backend, comm);
+            var chunk = rank.Chunk;
+            Assert.Throws<ChunkStateException>(() => rank.Group.ReleaseChunk(chunk));
+            var wrongBlock = Assert.Throws<ChunkStateException>(() => chunk.Access(rank.Group.Pool.PrivateBlocks[0]));
+            Assert.Contains("public block in use of 32 x Float32", wrongBlock.Message);
+            Assert.Contains("private block #0", wrongBlock.Message);
+            Assert.False(chunk.IsGathered);
+            var load = Assert.Throws<ArgumentException>(() => chunk.LoadTensors<float>([new float[5], new float[6], null, null]));
+            Assert.Contains("'T1' has 7 elements but 6 were given", load.Message);
+            var loadCount = Assert.Throws<ArgumentException>(() => chunk.LoadTensors<float>([null]));
+            Assert.Contains("holds 4 tensors but 1 were given", loadCount.Message);
+            rank.Group.AccessChunk(chunk);
+            Assert.Throws<ChunkStateException>(() => chunk.Access(null));
+
+            rank.Group.TransitionTensor(rank.Counter, 1, TensorState.Compute);
+            var release = Assert.Throws<ChunkStateException>(() => rank.Group.ReleaseChunk(chunk));
+            Assert.Contains("1 of 4 tensors are computing", release.Message);
+            Assert.True(chunk.IsGathered);
+
+            var reduce = Assert.Throws<ChunkStateException>(() => rank.Group.ReduceChunk(chunk));
+            Assert.Contains("0 of 4 tensors are ready", reduce.Message);
+            Assert.True(rank.Group.IsAccessed(chunk));
+
+            Assert.Throws<IllegalStateTransitionException>(() => rank.Group.TransitionTensor(rank.Counter, 0, TensorState.ReadyForReduce));
+            Assert.Equal(3, chunk.CountIn(TensorState.Hold));
+            Assert.Equal(1, chunk.CountIn(TensorState.Compute));
+            Assert.Equal(TensorState.Hold, rank.Counter[0]);
+
+            var gradient = Assert.Throws<ArgumentException>(() => chunk.WriteGradient(0, rank.Group.Pool.PublicBlocks[1].Payload));
+            Assert.Contains("20 bytes", gradient.Message);
+            Assert.Contains("128", gradient.Message);
+        }, Checked);
+        Assert.Equal(0, backend.LiveBuffers);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void SteadyState_AccessReleaseReduceCycles_AllocateNothing(int worldSize)
+    {
+        var backend = new HostMemoryBackend();
+        var allocated = LocalCluster.Run(worldSize, comm =>
+        {
+            using var rank = new RankSetup<Half>(backend, comm);
+            rank.Chunk.L2NormEnabled = true;
+            void Cycle()
+            {
+                rank.Group.AccessChunk(rank.Chunk);
+                rank.Group.ReleaseChunk(rank.Chunk);
+                rank.Group.AccessChunk(rank.Chunk);
+                rank.MoveAll(TensorState.Compute, TensorState.HoldAfterBackward, TensorState.ReadyForReduce);
+                rank.Group.ReduceChunk(rank.Chunk, alwaysFp32: true);
+            }
+
+            Cycle();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 100; i++)
+            {
+                Cycle();
+            }
+
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }, Checked);
+        Assert.All(allocated, bytes => Assert.Equal(0, bytes));
+    }
+}

@@ -1,0 +1,46 @@
+using Elixir.Cuda;
+using Elixir.Memory;
+
+namespace Elixir.Runtime.Tests.Cuda;
+
+/// <summary>Device 0 with a backend and kernels, plus helpers to move test data in and out.</summary>
+internal sealed class GpuSession : IDisposable
+{
+    internal GpuSession(int ordinal = 0)
+    {
+        Device = CudaDevice.Open(ordinal);
+        Backend = new CudaMemoryBackend(Device);
+        Kernels = new CudaKernels(Backend);
+    }
+
+    internal CudaDevice Device { get; }
+
+    internal CudaMemoryBackend Backend { get; }
+
+    internal CudaKernels Kernels { get; }
+
+    internal NativeBuffer Upload<T>(ReadOnlySpan<T> values) where T : unmanaged
+    {
+        using NativeBuffer staging = Backend.Allocate(values.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), MemoryLocation.Host);
+        values.CopyTo(staging.All.AsSpan<T>());
+        NativeBuffer device = Backend.Allocate(staging.ByteLength, MemoryLocation.Device);
+        Backend.Copy(device.All, staging.All);
+        Backend.DefaultStream.Synchronize();
+        return device;
+    }
+
+    internal T[] Download<T>(NativeBuffer device) where T : unmanaged
+    {
+        using NativeBuffer staging = Backend.Allocate(device.ByteLength, MemoryLocation.Host);
+        Backend.Copy(staging.All, device.All);
+        Backend.DefaultStream.Synchronize();
+        return staging.All.AsSpan<T>().ToArray();
+    }
+
+    public void Dispose()
+    {
+        Kernels.Dispose();
+        Backend.Dispose();
+        Device.Dispose();
+    }
+}

@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using System.Text;
+using Elixir.Cuda;
+
+namespace Elixir.Runtime.Tests.Cuda;
+
+public sealed class KernelPtxTests
+{
+    public static TheoryData<string> Kernels => [.. KernelSources.Names];
+
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void Each_committed_ptx_was_built_from_the_committed_source(string kernel)
+    {
+        byte[] sources = [.. KernelSources.Read($"{kernel}.cu"), .. KernelSources.Read("dtype.cuh")];
+        string expected = Convert.ToHexStringLower(SHA256.HashData(sources));
+
+        Assert.True(
+            KernelSources.RecordedHash(kernel) == expected,
+            $"kernels/{kernel}.ptx records source hash '{KernelSources.RecordedHash(kernel)}' but {kernel}.cu + dtype.cuh hash to {expected}; run Elixir.Runtime/kernels/build-ptx.sh on a machine with nvcc.");
+    }
+
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void Each_ptx_defines_its_entry_point_for_a_target_hopper_can_jit(string kernel)
+    {
+        string ptx = Encoding.UTF8.GetString(KernelSources.Read($"{kernel}.ptx"));
+
+        Assert.Contains($".visible .entry elixir_{kernel}(", ptx);
+        Assert.Contains(".target sm_80", ptx);
+    }
+
+    [Fact]
+    public void The_source_files_on_disk_match_the_embedded_ones()
+    {
+        string? folder = FindKernelFolder();
+        Assert.SkipWhen(folder is null, "The repository's kernels folder is not beside this test run (a published runner).");
+        foreach (string file in Directory.GetFiles(folder!).Where(f => f.EndsWith(".cu") || f.EndsWith(".cuh") || f.EndsWith(".ptx")))
+        {
+            Assert.Equal(File.ReadAllBytes(file), KernelSources.Read(Path.GetFileName(file)));
+        }
+    }
+
+    private static string? FindKernelFolder()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "Elixir.Runtime", "kernels");
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+}

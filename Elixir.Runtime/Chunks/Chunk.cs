@@ -1,0 +1,495 @@
+using System.Runtime.CompilerServices;
+using Elixir.Collectives;
+using Elixir.Kernels;
+using Elixir.Layout;
+using Elixir.Memory;
+using Elixir.Numerics;
+
+namespace Elixir.Chunks;
+
+/// <summary>
+/// A fixed-size contiguous buffer of parameter tensors, sharded over the ranks. It is built by appending
+/// tensors of layout instances (each one's table row, binding and generated state counter) and closing it;
+/// after that each rank keeps only its shard, gathers the whole chunk into an rCache block to compute
+/// (<see cref="Access"/>), and scatters back (<see cref="Release"/>) or reduce-scatters gradients
+/// (<see cref="Reduce"/>). Fused chunks keep a private block and are never scattered.
+/// </summary>
+/// <remarks>
+/// While gathered, every tensor's <see cref="LayoutBinding"/> address points into the block; otherwise it is
+/// zero (unbound), because a shard holds only a piece of some tensors and reading a view then must fail
+/// loudly. Not thread-safe: a chunk belongs to one rank.
+/// </remarks>
+public sealed partial class Chunk : IDisposable
+{
+    private static int s_nextId;
+
+    private readonly IMemoryBackend _backend;
+    private readonly IKernels _kernels;
+    private readonly List<ChunkTensor> _tensors = [];
+    private readonly int[] _stateCounts = new int[TensorStateRules.StateCount];
+    private readonly NativeBuffer _shard;
+    private readonly RCacheBlock? _privateBlock;
+    private NativeBuffer? _buildBuffer;
+    private RCacheBlock? _block;
+    private long _used;
+    private bool _disposed;
+
+    /// <summary>Opens an empty chunk for appending tensors.</summary>
+    /// <param name="pool">The rCache its gathered form lives in (a fused chunk takes a private block now).</param>
+    /// <param name="backend">The memory backend for the shard and copies.</param>
+    /// <param name="communicator">The ranks the chunk is sharded over.</param>
+    /// <param name="kernels">Element-wise kernels (casts, overflow check, sum of squares).</param>
+    /// <param name="chunkSize">The chunk size in elements; a multiple of the world size.</param>
+    /// <param name="type">The element type of every tensor in the chunk.</param>
+    /// <param name="shardLocation">Where the shard lives (host means offloaded).</param>
+    /// <param name="fused">True for a fused chunk: replicated in a private block, never scattered.</param>
+    public Chunk(
+        RCache pool,
+        IMemoryBackend backend,
+        ICommunicator communicator,
+        IKernels kernels,
+        long chunkSize,
+        DType type,
+        MemoryLocation shardLocation,
+        bool fused = false)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(communicator);
+        ArgumentNullException.ThrowIfNull(kernels);
+        int worldSize = communicator.WorldSize;
+        if (chunkSize <= 0 || chunkSize % worldSize != 0)
+        {
+            throw new ArgumentException(
+                $"Chunk size {chunkSize} is not a positive multiple of the world size {worldSize}.", nameof(chunkSize));
+        }
+
+        Id = Interlocked.Increment(ref s_nextId);
+        Pool = pool;
+        _backend = backend;
+        _kernels = kernels;
+        Communicator = communicator;
+        ChunkSize = chunkSize;
+        DType = type;
+        ShardLocation = shardLocation;
+        IsFused = fused;
+        Shard = ShardRange.Of(chunkSize, worldSize, communicator.Rank, chunkSize + 1);
+        _privateBlock = fused ? pool.GetPrivateBlock(chunkSize, type) : null;
+        try
+        {
+            _shard = backend.Allocate(ShardBytes, shardLocation);
+            _buildBuffer = fused ? null : backend.Allocate(ChunkBytes, MemoryLocation.Device);
+            backend.Fill(BuildPayload, 0);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A number that identifies the chunk in messages and orders chunks by creation.</summary>
+    public int Id { get; }
+
+    /// <summary>The rCache the chunk is gathered into.</summary>
+    public RCache Pool { get; }
+
+    /// <summary>The ranks the chunk is sharded over.</summary>
+    public ICommunicator Communicator { get; }
+
+    /// <summary>The chunk size in elements.</summary>
+    public long ChunkSize { get; }
+
+    /// <summary>The element type.</summary>
+    public DType DType { get; }
+
+    /// <summary>Where the shard lives.</summary>
+    public MemoryLocation ShardLocation { get; }
+
+    /// <summary>True for a fused chunk (private block, never scattered).</summary>
+    public bool IsFused { get; }
+
+    /// <summary>This rank's shard; <see cref="ShardRange.ValidCount"/> is final once the chunk is closed.</summary>
+    public ShardRange Shard { get; private set; }
+
+    /// <summary>The elements taken by tensors.</summary>
+    public long UsedElements => _used;
+
+    /// <summary>The chunk's size in bytes.</summary>
+    public long ChunkBytes => ChunkSize * DType.SizeOf();
+
+    /// <summary>The shard's size in bytes.</summary>
+    public long ShardBytes => Shard.Count * DType.SizeOf();
+
+    /// <summary>This rank's shard memory.</summary>
+    public BufferSlice ShardPayload => _shard.All;
+
+    /// <summary>True until <see cref="Close"/>.</summary>
+    public bool IsBuilding => !IsClosed;
+
+    /// <summary>True while the whole chunk is gathered in a block (before close it is being built instead).</summary>
+    public bool IsGathered { get; private set; }
+
+    /// <summary>The block holding the gathered chunk, or null.</summary>
+    public RCacheBlock? Block => _block;
+
+    /// <summary>The private block of a fused chunk, or null.</summary>
+    public RCacheBlock? PrivateBlock => _privateBlock;
+
+    /// <summary>The tensors in append order.</summary>
+    public IReadOnlyList<ChunkTensor> Tensors => _tensors;
+
+    /// <summary>The number of tensors.</summary>
+    public int TensorCount => _tensors.Count;
+
+    /// <summary>True when the last reduce found an inf or NaN in the valid part of this rank's shard.</summary>
+    public bool Overflow { get; private set; }
+
+    /// <summary>Whether reduce also computes <see cref="L2NormSquared"/>.</summary>
+    public bool L2NormEnabled { get; set; }
+
+    /// <summary>The sum of squares of the valid part of this rank's reduced shard (when enabled), or null.</summary>
+    public double? L2NormSquared { get; private set; }
+
+    /// <summary>
+    /// True when all tensors are gathered and none is computing: the chunk may be scattered. Always false for
+    /// fused chunks. O(1).
+    /// </summary>
+    public bool ScatterCheck => !IsFused &&
+        _stateCounts[(int)TensorState.Hold] + _stateCounts[(int)TensorState.HoldAfterBackward]
+        + _stateCounts[(int)TensorState.ReadyForReduce] == _tensors.Count;
+
+    /// <summary>True when every tensor is ready for reduce. O(1).</summary>
+    public bool ReduceCheck => _stateCounts[(int)TensorState.ReadyForReduce] == _tensors.Count;
+
+    private bool IsClosed { get; set; }
+
+    private BufferSlice BuildPayload => IsFused ? _privateBlock!.Payload : _buildBuffer!.All;
+
+    private BufferSlice ShardOf(RCacheBlock block) => block.Payload.Slice(Shard.Begin * DType.SizeOf(), ShardBytes);
+
+    /// <summary>How many of the chunk's tensors are in <paramref name="state"/>. O(1).</summary>
+    public int CountIn(TensorState state) => _stateCounts[(int)state];
+
+    /// <summary>
+    /// Appends tensor <paramref name="index"/> of the layout instance (<paramref name="binding"/>,
+    /// <paramref name="counter"/>) with <paramref name="initialValues"/> (zeros when null); moves it to
+    /// <see cref="TensorState.Hold"/>. A different element type or a full chunk throws and changes nothing.
+    /// </summary>
+    public ChunkTensor Append(LayoutBinding binding, ITensorStateCounter counter, int index, BufferSlice? initialValues = null)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        ArgumentNullException.ThrowIfNull(counter);
+        RequireBuilding(nameof(Append));
+        ref readonly var slot = ref binding.Table[index];
+        if (slot.DType != DType)
+        {
+            throw new ArgumentException(
+                $"Chunk #{Id} holds {DType} tensors; tensor '{slot.Name}' is {slot.DType}.", nameof(binding));
+        }
+
+        if (_used + slot.ElementCount > ChunkSize)
+        {
+            throw new ChunkFullException(Id, slot.Name, slot.ElementCount, _used, ChunkSize);
+        }
+
+        if (initialValues is { } values && values.ByteLength != slot.ByteCount)
+        {
+            throw new ArgumentException(
+                $"Chunk #{Id}: tensor '{slot.Name}' has {slot.ByteCount} bytes but {values.ByteLength} initial bytes were given.",
+                nameof(initialValues));
+        }
+
+        counter.Transition(index, TensorState.Hold);
+        var tensor = new ChunkTensor(binding, counter, index, _used);
+        var target = TensorSlice(BuildPayload, tensor);
+        if (initialValues is { } data)
+        {
+            _backend.Copy(target, data);
+        }
+
+        binding.SetAddress(index, target.Address);
+        _tensors.Add(tensor);
+        _stateCounts[(int)TensorState.Hold]++;
+        _used += slot.ElementCount;
+        return tensor;
+    }
+
+    /// <summary>Ends appending: keeps this rank's shard and unbinds the tensors until the chunk is gathered.</summary>
+    public void Close()
+    {
+        RequireBuilding(nameof(Close));
+        Shard = ShardRange.Of(ChunkSize, Communicator.WorldSize, Communicator.Rank, _used);
+        _backend.Copy(_shard.All, BuildPayload.Slice(Shard.Begin * DType.SizeOf(), ShardBytes));
+        Unbind();
+        _buildBuffer?.Dispose();
+        _buildBuffer = null;
+        IsClosed = true;
+    }
+
+    /// <summary>
+    /// Gathers the chunk from every rank's shard into <paramref name="block"/> (a public block in use, of this
+    /// chunk's size and type; null for a fused chunk, which uses its private block) and binds the tensors there.
+    /// </summary>
+    public void Access(RCacheBlock? block)
+    {
+        RequireClosed(nameof(Access));
+        if (IsGathered)
+        {
+            ThrowState(nameof(Access), "it is already gathered");
+        }
+
+        var target = IsFused ? _privateBlock! : RequireUsableBlock(block);
+        if (IsFused && block is not null)
+        {
+            ThrowState(nameof(Access), $"it is fused and uses its private block, not {block}");
+        }
+
+        var own = ShardOf(target);
+        CopyParameterShardInto(own);
+        Communicator.AllGather(own, target.Payload, DType);
+        _block = target;
+        IsGathered = true;
+        Bind(target);
+    }
+
+    /// <summary>Scatters the chunk back to the shard (refreshing it if the optimizer left it stale) and returns its block.</summary>
+    public RCacheBlock Release()
+    {
+        RequireClosed(nameof(Release));
+        if (IsFused)
+        {
+            ThrowState(nameof(Release), "fused chunks are never scattered");
+        }
+
+        if (!IsGathered)
+        {
+            ThrowState(nameof(Release), "it is not gathered");
+        }
+
+        if (!ScatterCheck)
+        {
+            ThrowState(nameof(Release), $"{_stateCounts[(int)TensorState.Compute]} of {_tensors.Count} tensors are computing");
+        }
+
+        var block = _block!;
+        Unbind();
+        if (!OptimizerSynced)
+        {
+            _backend.Copy(_shard.All, ShardOf(block));
+            OptimizerSynced = true;
+        }
+
+        _block = null;
+        IsGathered = false;
+        return block;
+    }
+
+    /// <summary>
+    /// Reduce-scatters the gradients in the gathered chunk, averaged over the ranks, into the shard; moves every
+    /// tensor to <see cref="TensorState.Hold"/>. With <paramref name="alwaysFp32"/> an fp16/bf16 chunk is reduced
+    /// in <paramref name="workspace"/>. Returns the block for the caller to free (null for a fused chunk). With
+    /// <paramref name="sync"/> the overflow flag and L2 norm are taken now; otherwise the caller calls
+    /// <see cref="UpdateExtraReduceInfo"/> before freeing the block.
+    /// </summary>
+    public RCacheBlock? Reduce(bool alwaysFp32 = false, bool sync = true, ReduceWorkspace? workspace = null)
+    {
+        RequireClosed(nameof(Reduce));
+        if (!IsGathered)
+        {
+            ThrowState(nameof(Reduce), "it is not gathered");
+        }
+
+        if (!ReduceCheck)
+        {
+            ThrowState(nameof(Reduce), $"only {_stateCounts[(int)TensorState.ReadyForReduce]} of {_tensors.Count} tensors are ready for reduce");
+        }
+
+        bool inFp32 = alwaysFp32 && DType != DType.Float32 && Communicator.WorldSize > 1;
+        if (inFp32 && (workspace is null || workspace.ElementCount < ChunkSize))
+        {
+            ThrowState(nameof(Reduce), $"reducing in fp32 needs a workspace of {ChunkSize} elements, got {workspace?.ElementCount ?? 0}");
+        }
+
+        var block = _block!;
+        var own = ShardOf(block);
+        if (Communicator.WorldSize > 1)
+        {
+            if (inFp32)
+            {
+                var wide = workspace!.Buffer.Slice(0, ChunkSize * sizeof(float));
+                var wideOwn = wide.Slice(Shard.Begin * sizeof(float), Shard.Count * sizeof(float));
+                _kernels.Cast(block.Payload, DType, wide, DType.Float32);
+                Communicator.ReduceScatter(wide, wideOwn, DType.Float32, ReduceOp.Average);
+                _kernels.Cast(wideOwn, DType.Float32, own, DType);
+            }
+            else
+            {
+                Communicator.ReduceScatter(block.Payload, own, DType, ReduceOp.Average);
+            }
+        }
+
+        _backend.Copy(_shard.All, own);
+        Unbind();
+        foreach (var tensor in _tensors)
+        {
+            tensor.Counter.Transition(tensor.Index, TensorState.Hold);
+        }
+
+        _stateCounts[(int)TensorState.Hold] = _tensors.Count;
+        _stateCounts[(int)TensorState.ReadyForReduce] = 0;
+        _block = null;
+        IsGathered = false;
+        var result = IsFused ? null : block;
+        if (sync)
+        {
+            UpdateExtraReduceInfo(result);
+        }
+
+        return result;
+    }
+
+    /// <summary>Takes the overflow flag and (when enabled) the squared L2 norm of the valid part of this rank's reduced shard in <paramref name="block"/>.</summary>
+    public void UpdateExtraReduceInfo(RCacheBlock? block)
+    {
+        var source = IsFused ? _privateBlock! : block ?? throw new ArgumentNullException(nameof(block));
+        var valid = source.Payload.Slice(Shard.Begin * DType.SizeOf(), Shard.ValidCount * DType.SizeOf());
+        Overflow = _kernels.HasNonFinite(valid, DType);
+        L2NormSquared = L2NormEnabled ? _kernels.SumOfSquares(valid, DType) : null;
+    }
+
+    /// <summary>Clears the overflow flag and the L2 norm (after the step that used them).</summary>
+    public void ResetReduceInfo()
+    {
+        Overflow = false;
+        L2NormSquared = null;
+    }
+
+    /// <summary>
+    /// Moves tensor <paramref name="tensor"/> (its index in this chunk) to <paramref name="to"/> through its
+    /// layout's state counter; staying in the same state is a no-op, an illegal move throws and changes nothing.
+    /// </summary>
+    public void TransitionTensor(int tensor, TensorState to)
+    {
+        var t = _tensors[tensor];
+        var from = t.State;
+        if (from == to)
+        {
+            return;
+        }
+
+        t.Counter.Transition(t.Index, to);
+        _stateCounts[(int)from]--;
+        _stateCounts[(int)to]++;
+    }
+
+    /// <summary>Writes <paramref name="gradient"/> over tensor <paramref name="tensor"/>'s slice of the gathered chunk.</summary>
+    public void WriteGradient(int tensor, BufferSlice gradient)
+    {
+        if (!IsGathered)
+        {
+            ThrowState(nameof(WriteGradient), "it is not gathered");
+        }
+
+        var t = _tensors[tensor];
+        var target = TensorSlice(_block!.Payload, t);
+        if (gradient.ByteLength != target.ByteLength)
+        {
+            throw new ArgumentException(
+                $"Chunk #{Id}: tensor '{t.Name}' has {target.ByteLength} bytes but the gradient has {gradient.ByteLength}.",
+                nameof(gradient));
+        }
+
+        _backend.Copy(target, gradient);
+    }
+
+    /// <summary>The bytes the chunk holds at each location now.</summary>
+    public ChunkMemoryUsage MemoryUsage()
+    {
+        long device = IsGathered || IsFused || IsBuilding ? ChunkBytes : 0;
+        long host = 0;
+        if (ShardLocation == MemoryLocation.Device)
+        {
+            device += ShardBytes;
+        }
+        else
+        {
+            host += ShardBytes;
+        }
+
+        return new ChunkMemoryUsage(device, host);
+    }
+
+    /// <summary>Frees the shard and gives back the private block; the rCache block of a gathered chunk stays with its pool.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _shard?.Dispose();
+        _buildBuffer?.Dispose();
+        _buildBuffer = null;
+        if (_privateBlock is { InUse: true })
+        {
+            Pool.FreePrivateBlock(_privateBlock);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"Chunk #{Id} ({DType}, {_used}/{ChunkSize} used, shard [{Shard.Begin}, {Shard.End}) valid {Shard.ValidCount}, " +
+        $"{(IsFused ? "fused" : "public")}, shard on {ShardLocation}, {(IsGathered ? "gathered" : IsBuilding ? "building" : "scattered")})";
+
+    private BufferSlice TensorSlice(BufferSlice payload, ChunkTensor tensor) =>
+        payload.Slice(tensor.Offset * DType.SizeOf(), tensor.ElementCount * DType.SizeOf());
+
+    private void Bind(RCacheBlock block)
+    {
+        foreach (var tensor in _tensors)
+        {
+            tensor.Binding.SetAddress(tensor.Index, TensorSlice(block.Payload, tensor).Address);
+        }
+    }
+
+    private void Unbind()
+    {
+        foreach (var tensor in _tensors)
+        {
+            tensor.Binding.SetAddress(tensor.Index, 0);
+        }
+    }
+
+    private RCacheBlock RequireUsableBlock(RCacheBlock? block)
+    {
+        if (block is null || !ReferenceEquals(block.Pool, Pool) || !block.IsPublic || !block.InUse
+            || block.ElementCount != ChunkSize || block.DType != DType)
+        {
+            ThrowState(nameof(Access), $"it needs a public block in use of {ChunkSize} x {DType} from RCache '{Pool.Name}', got {block?.ToString() ?? "none"}");
+        }
+
+        return block!;
+    }
+
+    private void RequireBuilding(string operation)
+    {
+        if (IsClosed)
+        {
+            ThrowState(operation, "it is closed");
+        }
+    }
+
+    private void RequireClosed(string operation)
+    {
+        if (!IsClosed)
+        {
+            ThrowState(operation, "it is still open for appending");
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowState(string operation, string reason) =>
+        throw new ChunkStateException($"Chunk #{Id} cannot {operation}: {reason}. {this}");
+}

@@ -1,0 +1,61 @@
+namespace Elixir.Collectives.Host;
+
+/// <summary>
+/// Thrown on a rank waiting in a collective when another rank failed or the wait exceeded the configured
+/// timeout; <see cref="Exception.InnerException"/> is the original error.
+/// </summary>
+public sealed class CollectiveAbortedException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public CollectiveAbortedException(string message, int failedRank, Exception? original)
+        : base(message, original) => FailedRank = failedRank;
+
+    /// <summary>The rank whose failure aborted the collective; -1 when it was a timeout with no failure.</summary>
+    public int FailedRank { get; }
+}
+
+/// <summary>Thrown on every rank of a checked collective whose ranks presented different fingerprints.</summary>
+public sealed class CollectiveMismatchException : Exception
+{
+    /// <summary>Creates the exception from the two differing calls.</summary>
+    public CollectiveMismatchException(int rank, CollectiveFingerprint call, int otherRank, CollectiveFingerprint otherCall)
+        : base($"Collective mismatch: rank {rank} called {call} while rank {otherRank} called {otherCall}.")
+    {
+        Rank = rank;
+        Call = call;
+        OtherRank = otherRank;
+        OtherCall = otherCall;
+    }
+
+    /// <summary>The rank whose call differs from rank <see cref="OtherRank"/>'s.</summary>
+    public int Rank { get; }
+
+    /// <summary>That rank's call.</summary>
+    public CollectiveFingerprint Call { get; }
+
+    /// <summary>The reference rank (0).</summary>
+    public int OtherRank { get; }
+
+    /// <summary>The reference rank's call.</summary>
+    public CollectiveFingerprint OtherCall { get; }
+}
+
+/// <summary>Thrown by <see cref="LocalCluster"/> when any rank failed; reports every rank's error.</summary>
+public sealed class LocalClusterException : Exception
+{
+    /// <summary>Creates the exception; <paramref name="errors"/> is indexed by rank (null where a rank succeeded).</summary>
+    public LocalClusterException(int originalRank, Exception?[] errors)
+        : base(
+            $"Rank {originalRank} of {errors.Length} failed: {errors[originalRank]!.GetType().Name}: {errors[originalRank]!.Message}",
+            errors[originalRank])
+    {
+        OriginalRank = originalRank;
+        Errors = errors;
+    }
+
+    /// <summary>The rank whose error came first (the cause of the others').</summary>
+    public int OriginalRank { get; }
+
+    /// <summary>Every rank's error, indexed by rank; null where the rank finished.</summary>
+    public IReadOnlyList<Exception?> Errors { get; }
+}

@@ -1,0 +1,60 @@
+using Elixir.Interop;
+using Elixir.Memory;
+
+namespace Elixir.Cuda;
+
+/// <summary>A CUDA event. Ordering events skip timing (cheaper); timed events serve the benchmarks.</summary>
+internal sealed class CudaEvent : IEvent
+{
+    private readonly CudaDevice device;
+    private readonly CudaEventHandle handle;
+
+    internal CudaEvent(CudaDevice device, bool timed = false)
+    {
+        this.device = device;
+        device.MakeCurrent();
+        uint flags = timed ? CudaDriver.CU_EVENT_DEFAULT : CudaDriver.CU_EVENT_DISABLE_TIMING;
+        CudaDriver.cuEventCreate(out nint cudaEvent, flags).ThrowIfFailed();
+        handle = new CudaEventHandle(device.Context, cudaEvent);
+    }
+
+    internal nint Handle => handle.DangerousGetHandle();
+
+    /// <inheritdoc/>
+    public bool IsComplete
+    {
+        get
+        {
+            device.MakeCurrent();
+            CUresult result = CudaDriver.cuEventQuery(Handle);
+            if (result == CUresult.CUDA_ERROR_NOT_READY)
+            {
+                return false;
+            }
+
+            result.ThrowIfFailed();
+            return true;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Synchronize()
+    {
+        device.MakeCurrent();
+        CudaDriver.cuEventSynchronize(Handle).ThrowIfFailed();
+    }
+
+    /// <summary>Milliseconds between <paramref name="start"/> and this event; both must be timed and complete.</summary>
+    internal float MillisecondsSince(CudaEvent start)
+    {
+        device.MakeCurrent();
+        CudaDriver.cuEventElapsedTime(out float milliseconds, start.Handle, Handle).ThrowIfFailed();
+        return milliseconds;
+    }
+
+    internal static CudaEvent From(IEvent marker) => marker as CudaEvent
+        ?? throw new ArgumentException($"A {marker.GetType().Name} cannot be recorded on a CUDA stream; use the CUDA backend's events.", nameof(marker));
+
+    /// <inheritdoc/>
+    public void Dispose() => handle.Dispose();
+}

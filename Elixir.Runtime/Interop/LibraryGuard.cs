@@ -1,0 +1,19 @@
+using Elixir.Cuda;
+
+namespace Elixir.Interop;
+
+/// <summary>Checks a library is loadable before the first binding call, so callers never see a DllNotFoundException.</summary>
+internal static class LibraryGuard
+{
+    internal static void RequireCuda() => Require(NativeLibraries.Cuda);
+
+    internal static void RequireNccl() => Require(NativeLibraries.Nccl);
+
+    private static void Require(NativeLibraryAvailability availability)
+    {
+        if (!availability.IsAvailable)
+        {
+            throw new NativeLibraryNotAvailableException(availability.Name, availability.Searched);
+        }
+    }
+}

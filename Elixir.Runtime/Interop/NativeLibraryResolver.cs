@@ -1,0 +1,28 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace Elixir.Interop;
+
+/// <summary>
+/// Routes the bindings' library names to the handles <see cref="NativeLibraries"/> found. The binding classes
+/// register it from their static constructors, so nothing is loaded until CUDA or NCCL is first used.
+/// </summary>
+internal static class NativeLibraryResolver
+{
+    private static int registered;
+
+    internal static void EnsureRegistered()
+    {
+        if (Interlocked.Exchange(ref registered, 1) == 0)
+        {
+            NativeLibrary.SetDllImportResolver(typeof(NativeLibraryResolver).Assembly, Resolve);
+        }
+    }
+
+    private static nint Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath) => name switch
+    {
+        NativeLibraryNames.Cuda => NativeLibraries.Cuda.Handle,
+        NativeLibraryNames.Nccl => NativeLibraries.Nccl.Handle,
+        _ => 0,
+    };
+}
