@@ -43,16 +43,22 @@ public sealed class SafetensorsFile : IDisposable
     {
         ArgumentNullException.ThrowIfNull(tensor);
         if (destination.Length != tensor.ByteLength)
+        {
             throw new ArgumentException(
                 $"{Header.FilePath}: tensor '{tensor.Name}' has {tensor.ByteLength} bytes but the destination holds {destination.Length}.",
                 nameof(destination));
+        }
+
         long offset = Header.DataOffset + tensor.DataStart;
         int done = 0;
         while (done < destination.Length)
         {
             int n = RandomAccess.Read(_handle, destination[done..], offset + done);
             if (n == 0)
+            {
                 throw new SafetensorsFormatException(Header.FilePath, $"file ended at byte {offset + done} while reading tensor '{tensor.Name}'.");
+            }
+
             done += n;
         }
     }

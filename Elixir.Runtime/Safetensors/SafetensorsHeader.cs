@@ -58,14 +58,23 @@ public sealed class SafetensorsHeader
     {
         long fileLength = RandomAccess.GetLength(handle);
         if (fileLength < 8)
+        {
             throw new SafetensorsFormatException(path, $"file is {fileLength} bytes, shorter than the 8-byte header length prefix.");
+        }
+
         Span<byte> prefix = stackalloc byte[8];
         ReadExactly(handle, path, prefix, 0);
         ulong declared = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
         if (declared > MaxHeaderBytes)
+        {
             throw new SafetensorsFormatException(path, $"declared header length {declared} exceeds the {MaxHeaderBytes}-byte limit.");
+        }
+
         if ((long)declared > fileLength - 8)
+        {
             throw new SafetensorsFormatException(path, $"declared header length {declared} exceeds the {fileLength - 8} bytes after the prefix (file is {fileLength} bytes).");
+        }
+
         var json = new byte[(int)declared];
         ReadExactly(handle, path, json, 8);
         long dataLength = fileLength - 8 - (long)declared;
@@ -80,7 +89,10 @@ public sealed class SafetensorsHeader
         {
             int n = RandomAccess.Read(handle, buffer[done..], offset + done);
             if (n == 0)
+            {
                 throw new SafetensorsFormatException(path, $"file ended at byte {offset + done} while reading {buffer.Length} bytes at offset {offset}.");
+            }
+
             done += n;
         }
     }

@@ -21,17 +21,29 @@ internal static class SafetensorsHeaderParser
             {
                 Read(ref reader, path);
                 if (reader.TokenType == JsonTokenType.EndObject)
+                {
                     break;
+                }
+
                 string key = reader.GetString()!;
                 if (!names.Add(key))
+                {
                     throw new SafetensorsFormatException(path, $"header lists '{key}' twice.");
+                }
+
                 if (key == MetadataKey)
+                {
                     ReadMetadata(ref reader, path, metadata);
+                }
                 else
+                {
                     tensors.Add(ReadTensor(ref reader, path, key, dataLength));
+                }
             }
             if (reader.Read())
+            {
                 throw new SafetensorsFormatException(path, $"unexpected content after the header object at byte {reader.TokenStartIndex}.");
+            }
         }
         catch (JsonException e)
         {
@@ -48,7 +60,10 @@ internal static class SafetensorsHeaderParser
         {
             Read(ref reader, path);
             if (reader.TokenType == JsonTokenType.EndObject)
+            {
                 return;
+            }
+
             string key = reader.GetString()!;
             Expect(ref reader, path, JsonTokenType.String, $"{MetadataKey}.{key}");
             metadata[key] = reader.GetString()!;
@@ -65,7 +80,10 @@ internal static class SafetensorsHeaderParser
         {
             Read(ref reader, path);
             if (reader.TokenType == JsonTokenType.EndObject)
+            {
                 break;
+            }
+
             string field = reader.GetString()!;
             switch (field)
             {
@@ -84,15 +102,27 @@ internal static class SafetensorsHeaderParser
             }
         }
         if (dtype is null || shape is null || offsets is null)
+        {
             throw new SafetensorsFormatException(path, $"tensor '{name}' lacks {(dtype is null ? "dtype" : shape is null ? "shape" : "data_offsets")}.");
+        }
+
         int elementSize = SafetensorsDTypes.SizeOf(dtype);
         if (elementSize == 0)
+        {
             throw new SafetensorsFormatException(path, $"tensor '{name}' has unknown dtype '{dtype}'.");
+        }
+
         if (offsets.Length != 2)
+        {
             throw new SafetensorsFormatException(path, $"tensor '{name}' has {offsets.Length} data offsets, expected 2.");
+        }
+
         long start = offsets[0], end = offsets[1];
         if (start > end || end > dataLength)
+        {
             throw new SafetensorsFormatException(path, $"tensor '{name}' data offsets [{start}, {end}] are outside the {dataLength}-byte data section.");
+        }
+
         var info = new SafetensorsTensorInfo(name, dtype, shape, start, end);
         long expected;
         try
@@ -104,7 +134,10 @@ internal static class SafetensorsHeaderParser
             throw new SafetensorsFormatException(path, $"tensor '{name}' shape [{string.Join(", ", shape)}] overflows a 64-bit byte count.");
         }
         if (expected != end - start)
+        {
             throw new SafetensorsFormatException(path, $"tensor '{name}' of dtype {dtype} and shape [{string.Join(", ", shape)}] needs {expected} bytes but its data offsets [{start}, {end}] span {end - start}.");
+        }
+
         return info;
     }
 
@@ -116,9 +149,15 @@ internal static class SafetensorsHeaderParser
         {
             Read(ref reader, path);
             if (reader.TokenType == JsonTokenType.EndArray)
+            {
                 return values;
+            }
+
             if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long value) || value < 0)
+            {
                 throw new SafetensorsFormatException(path, $"{what} holds a value that is not a non-negative integer at byte {reader.TokenStartIndex}.");
+            }
+
             values.Add(value);
         }
     }
@@ -131,7 +170,9 @@ internal static class SafetensorsHeaderParser
             var a = sorted[i - 1];
             var b = sorted[i];
             if (b.DataStart < a.DataEnd)
+            {
                 throw new SafetensorsFormatException(path, $"tensors '{a.Name}' [{a.DataStart}, {a.DataEnd}] and '{b.Name}' [{b.DataStart}, {b.DataEnd}] overlap.");
+            }
         }
     }
 
@@ -139,12 +180,16 @@ internal static class SafetensorsHeaderParser
     {
         Read(ref reader, path);
         if (reader.TokenType != type)
+        {
             throw new SafetensorsFormatException(path, $"{what} should be {type} but is {reader.TokenType} at byte {reader.TokenStartIndex}.");
+        }
     }
 
     private static void Read(ref Utf8JsonReader reader, string path)
     {
         if (!reader.Read())
+        {
             throw new SafetensorsFormatException(path, $"header JSON ends early at byte {reader.BytesConsumed}.");
+        }
     }
 }

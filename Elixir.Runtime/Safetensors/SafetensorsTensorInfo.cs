@@ -18,7 +18,10 @@ public sealed record SafetensorsTensorInfo(string Name, string DType, IReadOnlyL
         {
             long count = 1;
             foreach (var d in Shape)
+            {
                 count = checked(count * d);
+            }
+
             return count;
         }
     }

@@ -27,7 +27,10 @@ public static class SafetensorsWriter
                 stream.Write(prefix);
                 stream.Write(header);
                 foreach (var tensor in tensors)
+                {
                     stream.Write(tensor.Data.Span);
+                }
+
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, fullPath, overwrite: true);
@@ -50,7 +53,10 @@ public static class SafetensorsWriter
             {
                 json.WriteStartObject("__metadata__");
                 foreach (var (key, value) in metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
                     json.WriteString(key, value);
+                }
+
                 json.WriteEndObject();
             }
             long offset = 0;
@@ -61,7 +67,10 @@ public static class SafetensorsWriter
                 json.WriteString("dtype", tensor.DType);
                 json.WriteStartArray("shape");
                 foreach (var d in tensor.Shape)
+                {
                     json.WriteNumberValue(d);
+                }
+
                 json.WriteEndArray();
                 json.WriteStartArray("data_offsets");
                 json.WriteNumberValue(offset);
@@ -75,27 +84,41 @@ public static class SafetensorsWriter
         int length = (int)buffer.Length;
         int padded = (length + 7) & ~7;
         for (int i = length; i < padded; i++)
+        {
             buffer.WriteByte((byte)' ');
+        }
+
         return buffer.ToArray();
     }
 
     private static void Validate(string path, SafetensorsTensor tensor, HashSet<string> names)
     {
         if (tensor.Name == "__metadata__" || !names.Add(tensor.Name))
+        {
             throw new ArgumentException($"{path}: tensor name '{tensor.Name}' is reserved or repeated.", nameof(tensor));
+        }
+
         int elementSize = SafetensorsDTypes.SizeOf(tensor.DType);
         if (elementSize == 0)
+        {
             throw new ArgumentException($"{path}: tensor '{tensor.Name}' has unknown dtype '{tensor.DType}'.", nameof(tensor));
+        }
+
         long elements = 1;
         foreach (var d in tensor.Shape)
         {
             if (d < 0)
+            {
                 throw new ArgumentException($"{path}: tensor '{tensor.Name}' has negative dimension {d}.", nameof(tensor));
+            }
+
             elements = checked(elements * d);
         }
         if (checked(elements * elementSize) != tensor.Data.Length)
+        {
             throw new ArgumentException(
                 $"{path}: tensor '{tensor.Name}' of dtype {tensor.DType} and shape [{string.Join(", ", tensor.Shape)}] needs {elements * elementSize} bytes but has {tensor.Data.Length}.",
                 nameof(tensor));
+        }
     }
 }
