@@ -16,26 +16,32 @@ public sealed class ChunkStreamTests
     private static readonly LocalClusterOptions Options = new() { Checked = true, CollectiveTimeout = TimeSpan.FromSeconds(20) };
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(4)]
-    public void SyncReduce_RunsTheCollectiveCopyAndChecksOnTheGivenStream(int worldSize)
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(4, false)]
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    [InlineData(4, true)]
+    public void SyncReduce_RunsTheCollectiveCastsCopyAndChecksOnTheGivenStream(int worldSize, bool fp16InFp32)
     {
         var backend = new HostMemoryBackend();
         LocalCluster.Run(worldSize, comm =>
         {
-            using var rank = new Rank(backend, comm);
+            using var rank = new Rank(backend, comm, fp16InFp32 ? DType.Float16 : DType.Float32);
             var side = rank.Backend.CreateStream();
             rank.Chunk.L2NormEnabled = true;
 
             rank.Group.AccessChunk(rank.Chunk, side);
             rank.MarkReadyForReduce();
-            Assert.Null(rank.Group.ReduceChunk(rank.Chunk, sync: true, stream: side));
+            Assert.Null(rank.Group.ReduceChunk(rank.Chunk, alwaysFp32: fp16InFp32, sync: true, stream: side));
 
+            // One rank has nothing to reduce; an fp16 chunk is widened to fp32 around the collective.
+            (string, string)[] collective = worldSize == 1 ? []
+                : fp16InFp32 ? [("cast", "side"), ("reduce-scatter", "side"), ("cast", "side")]
+                : [("reduce-scatter", "side")];
             Assert.Equal(
                 [
-                    ("copy", "side"), ("all-gather", "side"),
-                    .. worldSize > 1 ? [("reduce-scatter", "side")] : Array.Empty<(string, string)>(),
+                    ("copy", "side"), ("all-gather", "side"), .. collective,
                     ("copy", "side"), ("has-non-finite", "side"), ("sum-of-squares", "side"),
                 ],
                 rank.Issued());
@@ -52,7 +58,7 @@ public sealed class ChunkStreamTests
         var backend = new HostMemoryBackend();
         LocalCluster.Run(worldSize, comm =>
         {
-            using var rank = new Rank(backend, comm);
+            using var rank = new Rank(backend, comm, DType.Float32);
             var side = rank.Backend.CreateStream();
             rank.Chunk.L2NormEnabled = true;
 
@@ -113,7 +119,12 @@ public sealed class ChunkStreamTests
     }
 
     private static Chunk NewChunk<TLayout>(
-        RCache pool, IMemoryBackend backend, ICommunicator communicator, StreamRecordingKernels kernels, DType type, MemoryLocation location)
+        RCache pool,
+        IMemoryBackend backend,
+        ICommunicator communicator,
+        StreamRecordingKernels kernels,
+        DType type,
+        MemoryLocation location)
         where TLayout : struct, IChunkLayout<TLayout>
     {
         var chunk = new Chunk(pool, backend, communicator, kernels, Size, type, location);
@@ -122,22 +133,25 @@ public sealed class ChunkStreamTests
         return chunk;
     }
 
-    /// <summary>One rank's group of a single fp32 chunk over recording wrappers, its log cleared after set-up.</summary>
+    /// <summary>One rank's group of a single fp32 or fp16 chunk over recording wrappers, its log cleared after set-up.</summary>
     private sealed class Rank : IDisposable
     {
         private readonly StreamLog _log = new();
-        private readonly ITensorStateCounter _counter = StreamLayer.CreateStateCounter();
+        private readonly ITensorStateCounter _counter;
 
-        public Rank(IMemoryBackend backend, ICommunicator communicator)
+        public Rank(IMemoryBackend backend, ICommunicator communicator, DType type)
         {
             Backend = new StreamRecordingBackend(backend, _log, "side");
             Group = new ChunkGroup(
-                new RCache(Backend, $"rcache{communicator.Rank}", Size, DType.Float32, 1),
+                new RCache(Backend, $"rcache{communicator.Rank}", Size, type, 1),
                 Backend,
                 new StreamRecordingCommunicator(communicator, _log),
                 new StreamRecordingKernels(new HostKernels(), _log));
-            var binding = new LayoutBinding(StreamLayer.CreateTable(LayoutDimensions.None));
-            Chunk = Group.AllocateChunk([(binding, _counter, 0)], Size, DType.Float32, MemoryLocation.Device);
+            var binding = new LayoutBinding(type == DType.Float16
+                ? StreamLayerHalf.CreateTable(LayoutDimensions.None)
+                : StreamLayer.CreateTable(LayoutDimensions.None));
+            _counter = type == DType.Float16 ? StreamLayerHalf.CreateStateCounter() : StreamLayer.CreateStateCounter();
+            Chunk = Group.AllocateChunk([(binding, _counter, 0)], Size, type, MemoryLocation.Device);
             _log.Operations.Clear();
         }
 
