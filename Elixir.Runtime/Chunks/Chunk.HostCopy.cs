@@ -108,7 +108,7 @@ public sealed partial class Chunk
         try
         {
             var own = buffer.Slice(Shard.Begin * DType.SizeOf(), ShardBytes);
-            CopyParameterShardInto(own);
+            CopyParameterShardInto(own, stream: null);
             Communicator.AllGather(own, buffer.All, DType);
             return buffer;
         }

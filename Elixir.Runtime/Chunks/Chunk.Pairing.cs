@@ -41,9 +41,10 @@ public sealed partial class Chunk
 
     /// <summary>
     /// Called after the optimizer updated the paired chunk's shard: refreshes this shard from it at once when
-    /// the shards are on the device, or marks it stale for the next gather when they are offloaded.
+    /// the shards are on the device (a cast issued on <paramref name="stream"/>, null: the backend's default
+    /// stream), or marks it stale for the next gather when they are offloaded.
     /// </summary>
-    public void OptimizerUpdate()
+    public void OptimizerUpdate(IStream? stream = null)
     {
         var master = Paired ?? throw new ChunkStateException($"Chunk #{Id} has no paired chunk to refresh from.");
         if (master.IsGathered)
@@ -58,7 +59,7 @@ public sealed partial class Chunk
 
         if (ShardLocation == MemoryLocation.Device)
         {
-            _kernels.Cast(master.ShardPayload, master.DType, ShardPayload, DType);
+            _kernels.Cast(master.ShardPayload, master.DType, ShardPayload, DType, stream);
             OptimizerSynced = true;
         }
         else
@@ -68,15 +69,15 @@ public sealed partial class Chunk
     }
 
     /// <summary>Writes this rank's current parameter values into <paramref name="destination"/> (its part of a gather).</summary>
-    private void CopyParameterShardInto(BufferSlice destination)
+    private void CopyParameterShardInto(BufferSlice destination, IStream? stream)
     {
         if (OptimizerSynced)
         {
-            _backend.Copy(destination, ShardPayload);
+            _backend.Copy(destination, ShardPayload, stream);
         }
         else
         {
-            _kernels.Cast(Paired!.ShardPayload, Paired.DType, destination, DType);
+            _kernels.Cast(Paired!.ShardPayload, Paired.DType, destination, DType, stream);
         }
     }
 

@@ -15,6 +15,8 @@ namespace Elixir.Chunks;
 /// (<see cref="Reduce"/>). Fused chunks keep a private block and are never scattered.
 /// </summary>
 /// <remarks>
+/// The operations that move data take an optional stream and issue every copy, cast and collective on it
+/// (null means the backend's default stream); the caller orders that stream against the others with events.
 /// While gathered, every tensor's <see cref="LayoutBinding"/> address points into the block; otherwise it is
 /// zero (unbound), because a shard holds only a piece of some tensors and reading a view then must fail
 /// loudly. Not thread-safe: a chunk belongs to one rank.
@@ -230,8 +232,9 @@ public sealed partial class Chunk : IDisposable
     /// <summary>
     /// Gathers the chunk from every rank's shard into <paramref name="block"/> (a public block in use, of this
     /// chunk's size and type; null for a fused chunk, which uses its private block) and binds the tensors there.
+    /// The copy and the all-gather are issued on <paramref name="stream"/> (null: the backend's default stream).
     /// </summary>
-    public void Access(RCacheBlock? block)
+    public void Access(RCacheBlock? block, IStream? stream = null)
     {
         RequireClosed(nameof(Access));
         if (IsGathered)
@@ -246,15 +249,18 @@ public sealed partial class Chunk : IDisposable
         }
 
         var own = ShardOf(target);
-        CopyParameterShardInto(own);
-        Communicator.AllGather(own, target.Payload, DType);
+        CopyParameterShardInto(own, stream);
+        Communicator.AllGather(own, target.Payload, DType, stream);
         _block = target;
         IsGathered = true;
         Bind(target);
     }
 
-    /// <summary>Scatters the chunk back to the shard (refreshing it if the optimizer left it stale) and returns its block.</summary>
-    public RCacheBlock Release()
+    /// <summary>
+    /// Scatters the chunk back to the shard (refreshing it if the optimizer left it stale, by a copy issued on
+    /// <paramref name="stream"/>) and returns its block.
+    /// </summary>
+    public RCacheBlock Release(IStream? stream = null)
     {
         RequireClosed(nameof(Release));
         if (IsFused)
@@ -276,7 +282,7 @@ public sealed partial class Chunk : IDisposable
         Unbind();
         if (!OptimizerSynced)
         {
-            _backend.Copy(_shard.All, ShardOf(block));
+            _backend.Copy(_shard.All, ShardOf(block), stream);
             OptimizerSynced = true;
         }
 
@@ -290,9 +296,11 @@ public sealed partial class Chunk : IDisposable
     /// tensor to <see cref="TensorState.Hold"/>. With <paramref name="alwaysFp32"/> an fp16/bf16 chunk is reduced
     /// in <paramref name="workspace"/>. Returns the block for the caller to free (null for a fused chunk). With
     /// <paramref name="sync"/> the overflow flag and L2 norm are taken now; otherwise the caller calls
-    /// <see cref="UpdateExtraReduceInfo"/> before freeing the block.
+    /// <see cref="UpdateExtraReduceInfo"/> before freeing the block. Casts, the reduce-scatter, the copy and (with
+    /// <paramref name="sync"/>) the overflow and norm checks all run on <paramref name="stream"/>, so the checks
+    /// see the reduced values (null: the backend's default stream).
     /// </summary>
-    public RCacheBlock? Reduce(bool alwaysFp32 = false, bool sync = true, ReduceWorkspace? workspace = null)
+    public RCacheBlock? Reduce(bool alwaysFp32 = false, bool sync = true, ReduceWorkspace? workspace = null, IStream? stream = null)
     {
         RequireClosed(nameof(Reduce));
         if (!IsGathered)
@@ -319,17 +327,17 @@ public sealed partial class Chunk : IDisposable
             {
                 var wide = workspace!.Buffer.Slice(0, ChunkSize * sizeof(float));
                 var wideOwn = wide.Slice(Shard.Begin * sizeof(float), Shard.Count * sizeof(float));
-                _kernels.Cast(block.Payload, DType, wide, DType.Float32);
-                Communicator.ReduceScatter(wide, wideOwn, DType.Float32, ReduceOp.Average);
-                _kernels.Cast(wideOwn, DType.Float32, own, DType);
+                _kernels.Cast(block.Payload, DType, wide, DType.Float32, stream);
+                Communicator.ReduceScatter(wide, wideOwn, DType.Float32, ReduceOp.Average, stream);
+                _kernels.Cast(wideOwn, DType.Float32, own, DType, stream);
             }
             else
             {
-                Communicator.ReduceScatter(block.Payload, own, DType, ReduceOp.Average);
+                Communicator.ReduceScatter(block.Payload, own, DType, ReduceOp.Average, stream);
             }
         }
 
-        _backend.Copy(_shard.All, own);
+        _backend.Copy(_shard.All, own, stream);
         Unbind();
         foreach (var tensor in _tensors)
         {
@@ -343,19 +351,23 @@ public sealed partial class Chunk : IDisposable
         var result = IsFused ? null : block;
         if (sync)
         {
-            UpdateExtraReduceInfo(result);
+            UpdateExtraReduceInfo(result, stream);
         }
 
         return result;
     }
 
-    /// <summary>Takes the overflow flag and (when enabled) the squared L2 norm of the valid part of this rank's reduced shard in <paramref name="block"/>.</summary>
-    public void UpdateExtraReduceInfo(RCacheBlock? block)
+    /// <summary>
+    /// Takes the overflow flag and (when enabled) the squared L2 norm of the valid part of this rank's reduced
+    /// shard in <paramref name="block"/>. The checks wait for <paramref name="stream"/> (null: the backend's default
+    /// stream), which must be the reduce's stream or ordered after it.
+    /// </summary>
+    public void UpdateExtraReduceInfo(RCacheBlock? block, IStream? stream = null)
     {
         var source = IsFused ? _privateBlock! : block ?? throw new ArgumentNullException(nameof(block));
         var valid = source.Payload.Slice(Shard.Begin * DType.SizeOf(), Shard.ValidCount * DType.SizeOf());
-        Overflow = _kernels.HasNonFinite(valid, DType);
-        L2NormSquared = L2NormEnabled ? _kernels.SumOfSquares(valid, DType) : null;
+        Overflow = _kernels.HasNonFinite(valid, DType, stream);
+        L2NormSquared = L2NormEnabled ? _kernels.SumOfSquares(valid, DType, stream) : null;
     }
 
     /// <summary>Clears the overflow flag and the L2 norm (after the step that used them).</summary>

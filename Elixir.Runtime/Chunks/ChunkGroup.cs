@@ -153,8 +153,11 @@ public sealed class ChunkGroup : IDisposable
     /// <summary>True when the pool can take <paramref name="chunk"/> now (fused chunks always can).</summary>
     public bool RCacheEnoughCheck(Chunk chunk) => chunk.IsFused || Pool.FreePublicCount > 0;
 
-    /// <summary>Gathers <paramref name="chunk"/> into a pool block; false (and nothing done) when already gathered.</summary>
-    public bool AccessChunk(Chunk chunk)
+    /// <summary>
+    /// Gathers <paramref name="chunk"/> into a pool block on <paramref name="stream"/> (null: the backend's default
+    /// stream); false (and nothing done) when already gathered.
+    /// </summary>
+    public bool AccessChunk(Chunk chunk, IStream? stream = null)
     {
         if (IsAccessed(chunk))
         {
@@ -163,7 +166,7 @@ public sealed class ChunkGroup : IDisposable
 
         if (chunk.IsFused)
         {
-            chunk.Access(null);
+            chunk.Access(null, stream);
             _accessedFused.Add(chunk);
             return true;
         }
@@ -171,7 +174,7 @@ public sealed class ChunkGroup : IDisposable
         var block = Pool.GetPublicBlock();
         try
         {
-            chunk.Access(block);
+            chunk.Access(block, stream);
         }
         catch
         {
@@ -183,24 +186,27 @@ public sealed class ChunkGroup : IDisposable
         return true;
     }
 
-    /// <summary>Scatters a gathered ordinary chunk and returns its block to the pool.</summary>
-    public void ReleaseChunk(Chunk chunk)
+    /// <summary>
+    /// Scatters a gathered ordinary chunk on <paramref name="stream"/> (null: the backend's default stream) and
+    /// returns its block to the pool.
+    /// </summary>
+    public void ReleaseChunk(Chunk chunk, IStream? stream = null)
     {
         RequireAccessed(chunk, nameof(ReleaseChunk));
-        Pool.FreePublicBlock(chunk.Release());
+        Pool.FreePublicBlock(chunk.Release(stream));
         _accessedFloat.Remove(chunk);
     }
 
     /// <summary>
     /// Reduce-scatters a gathered chunk whose tensors are all ready for reduce. With <paramref name="sync"/> the
     /// block goes back to the pool and null is returned; otherwise the block is returned for
-    /// <see cref="FinishReduce"/>.
+    /// <see cref="FinishReduce"/>. Everything runs on <paramref name="stream"/> (null: the backend's default stream).
     /// </summary>
-    public RCacheBlock? ReduceChunk(Chunk chunk, bool alwaysFp32 = false, bool sync = true)
+    public RCacheBlock? ReduceChunk(Chunk chunk, bool alwaysFp32 = false, bool sync = true, IStream? stream = null)
     {
         RequireAccessed(chunk, nameof(ReduceChunk));
         var workspace = alwaysFp32 && chunk.DType != DType.Float32 ? WorkspaceFor(chunk) : null;
-        var block = chunk.Reduce(alwaysFp32, sync, workspace);
+        var block = chunk.Reduce(alwaysFp32, sync, workspace, stream);
         (chunk.IsFused ? _accessedFused : _accessedFloat).Remove(chunk);
         if (sync && block is not null)
         {
@@ -211,10 +217,13 @@ public sealed class ChunkGroup : IDisposable
         return block;
     }
 
-    /// <summary>Takes the deferred overflow flag and L2 norm of a reduce and returns its block to the pool.</summary>
-    public void FinishReduce(Chunk chunk, RCacheBlock? block)
+    /// <summary>
+    /// Takes the deferred overflow flag and L2 norm of a reduce on <paramref name="stream"/> (the reduce's stream
+    /// or one ordered after it; null: the backend's default stream) and returns the block to the pool.
+    /// </summary>
+    public void FinishReduce(Chunk chunk, RCacheBlock? block, IStream? stream = null)
     {
-        chunk.UpdateExtraReduceInfo(block);
+        chunk.UpdateExtraReduceInfo(block, stream);
         if (block is not null)
         {
             Pool.FreePublicBlock(block);

@@ -9,8 +9,9 @@ namespace Elixir.Fetching;
 /// Holds the block of each overlapped reduce until the fetcher finishes it.
 /// </summary>
 /// <remarks>
-/// The chunk operations run their copies and collectives in the backend's stream order today, so the stream
-/// arguments only order the fetcher's own waits; passing them down is what a chunk API with streams needs.
+/// Every chunk operation runs on the stream the fetcher names: prefetch gathers on its prefetch stream, overlapped
+/// reduces on its reduce stream, and the overflow and norm checks of a reduce on the stream that finishes it, which
+/// the fetcher has ordered after the reduce.
 /// </remarks>
 internal sealed class ChunkGroupResidency : IChunkResidency
 {
@@ -52,18 +53,18 @@ internal sealed class ChunkGroupResidency : IChunkResidency
 
     public void Transition(int chunk, int tensor, TensorState to) => _chunks[chunk].TransitionTensor(tensor, to);
 
-    public void Gather(int chunk, IStream stream) => _group.AccessChunk(_chunks[chunk]);
+    public void Gather(int chunk, IStream stream) => _group.AccessChunk(_chunks[chunk], stream);
 
-    public void Release(int chunk, IStream stream) => _group.ReleaseChunk(_chunks[chunk]);
+    public void Release(int chunk, IStream stream) => _group.ReleaseChunk(_chunks[chunk], stream);
 
     public void Reduce(int chunk, IStream stream) =>
-        _reducing[chunk] = _group.ReduceChunk(_chunks[chunk], _reduceAlwaysFp32, sync: false);
+        _reducing[chunk] = _group.ReduceChunk(_chunks[chunk], _reduceAlwaysFp32, sync: false, stream);
 
     public void FinishReduce(int chunk, IStream stream)
     {
         var block = _reducing[chunk];
         _reducing[chunk] = null;
-        _group.FinishReduce(_chunks[chunk], block);
+        _group.FinishReduce(_chunks[chunk], block, stream);
     }
 
     public TensorHandle Find(ITensorStateCounter counter, int index)
