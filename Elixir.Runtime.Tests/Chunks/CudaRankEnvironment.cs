@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Elixir.Cuda;
 using Elixir.Runtime.Tests.Cuda;
 
@@ -9,8 +10,9 @@ namespace Elixir.Tests.Chunks;
 /// </summary>
 internal sealed class CudaRankEnvironment : RankEnvironment
 {
-    // CudaKernels keeps a device and a host scratch buffer for its reductions.
-    private const int KernelScratchBuffers = 2;
+    // A rank whose assertion fails stops calling collectives and NCCL leaves its peers waiting; the run then
+    // reports the failure once this much time has passed instead of hanging the test.
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(2);
 
     private int liveBuffers;
 
@@ -21,52 +23,52 @@ internal sealed class CudaRankEnvironment : RankEnvironment
         GpuRequirement.Nccl(worldSize);
         GpuSession[] gpus = [.. Enumerable.Range(0, worldSize).Select(ordinal => new GpuSession(ordinal))];
         NcclCommunicator[] comms = NcclCommunicator.CreateAll([.. gpus.Select(gpu => gpu.Backend)], checkedMode: true);
-        try
+
+        // The kernels' and communicators' own scratch buffers live as long as they do.
+        int[] ownBuffers = [.. gpus.Select(gpu => gpu.Backend.LiveBuffers)];
+        var results = new TResult[worldSize];
+        var errors = new Exception?[worldSize];
+        Thread[] threads = [.. Enumerable.Range(0, worldSize).Select(rank => new Thread(() =>
         {
-            var results = new TResult[worldSize];
-            var errors = new Exception?[worldSize];
-            Thread[] threads = [.. Enumerable.Range(0, worldSize).Select(rank => new Thread(() =>
+            try
             {
-                try
-                {
-                    results[rank] = body(new RankContext(gpus[rank].Backend, gpus[rank].Kernels, comms[rank]));
-                    gpus[rank].Backend.DefaultStream.Synchronize();
-                }
-                catch (Exception error)
-                {
-                    errors[rank] = error;
-                }
-            }) { Name = $"gpu rank {rank}", IsBackground = true })];
-            foreach (var thread in threads)
-            {
-                thread.Start();
+                results[rank] = body(new RankContext(gpus[rank].Backend, gpus[rank].Kernels, comms[rank]));
+                gpus[rank].Backend.DefaultStream.Synchronize();
             }
-
-            foreach (var thread in threads)
+            catch (Exception error)
             {
-                thread.Join();
+                errors[rank] = error;
             }
-
-            liveBuffers = gpus.Sum(gpu => gpu.Backend.LiveBuffers - KernelScratchBuffers);
-            var failures = errors.OfType<Exception>().ToArray();
-            if (failures.Length > 0)
-            {
-                throw new AggregateException(failures);
-            }
-
-            return results;
-        }
-        finally
+        }) { Name = $"gpu rank {rank}", IsBackground = true })];
+        foreach (var thread in threads)
         {
-            foreach (var comm in comms)
-            {
-                comm.Dispose();
-            }
-
-            foreach (var gpu in gpus)
-            {
-                gpu.Dispose();
-            }
+            thread.Start();
         }
+
+        var clock = Stopwatch.StartNew();
+        int[] stuck = [.. Enumerable.Range(0, worldSize).Where(rank => !threads[rank].Join(Remaining(clock)))];
+        Exception[] failures = [.. errors.OfType<Exception>()];
+        if (stuck.Length > 0)
+        {
+            // The stuck threads still use their devices and communicators, so those are left undisposed.
+            throw new AggregateException(
+                $"GPU ranks {string.Join(", ", stuck)} of {worldSize} did not finish within {RunTimeout}.", failures);
+        }
+
+        liveBuffers = gpus.Select((gpu, rank) => gpu.Backend.LiveBuffers - ownBuffers[rank]).Sum();
+        foreach (var comm in comms)
+        {
+            comm.Dispose();
+        }
+
+        foreach (var gpu in gpus)
+        {
+            gpu.Dispose();
+        }
+
+        return failures.Length > 0 ? throw new AggregateException(failures) : results;
     }
+
+    private static TimeSpan Remaining(Stopwatch clock) =>
+        clock.Elapsed < RunTimeout ? RunTimeout - clock.Elapsed : TimeSpan.Zero;
 }
