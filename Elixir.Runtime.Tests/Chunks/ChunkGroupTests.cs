@@ -50,11 +50,14 @@ public abstract class ChunkGroupTests
         Assert.Equal(0, environment.LiveBuffers);
     }
 
-    [Fact]
-    public void OpenAndAppend_RejectMisfitChunksAndTensorsPlacedTwice()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void OpenAndAppend_RejectMisfitChunksAndTensorsPlacedTwice(int worldSize)
     {
         var environment = CreateEnvironment();
-        environment.Run(2, context =>
+        environment.Run(worldSize, context =>
         {
             var layout = new LayoutInstance<TooBigLayout>();
             var (binding, counter) = (layout.Binding, layout.Counter);

@@ -210,19 +210,24 @@ public abstract class ChunkTests
     }
 
     [Theory]
-    [InlineData(MemoryLocation.Device)]
-    [InlineData(MemoryLocation.Host)]
-    public void OptimizerUpdate_RefreshesEagerlyOnDevice_AndLazilyAtNextGatherWhenOffloaded(MemoryLocation location)
+    [InlineData(1, MemoryLocation.Device)]
+    [InlineData(2, MemoryLocation.Device)]
+    [InlineData(4, MemoryLocation.Device)]
+    [InlineData(1, MemoryLocation.Host)]
+    [InlineData(2, MemoryLocation.Host)]
+    [InlineData(4, MemoryLocation.Host)]
+    public void OptimizerUpdate_RefreshesEagerlyOnDevice_AndLazilyAtNextGatherWhenOffloaded(int worldSize, MemoryLocation location)
     {
         var environment = CreateEnvironment();
-        environment.Run(2, context =>
+        environment.Run(worldSize, context =>
         {
             using var rank = new RankSetup<Half>(context, shardLocation: location);
             using var master = new RankSetup<float>(context, shardLocation: location);
             rank.Chunk.InitPair(master.Chunk);
             rank.Chunk.InitPair(master.Chunk);
+            // Each master element holds 100 plus its index in the whole chunk.
             int shardLength = (int)(master.Chunk.ShardPayload.ByteLength / sizeof(float));
-            context.Write<float>(master.Chunk.ShardPayload, [.. Enumerable.Range(0, shardLength).Select(i => 100f + 16 * context.Rank + i)]);
+            context.Write<float>(master.Chunk.ShardPayload, [.. Enumerable.Range(0, shardLength).Select(i => 100f + shardLength * context.Rank + i)]);
 
             rank.Chunk.OptimizerUpdate();
             Assert.Equal(location == MemoryLocation.Device, rank.Chunk.OptimizerSynced);
@@ -246,16 +251,20 @@ public abstract class ChunkTests
         Assert.Equal(0, environment.LiveBuffers);
     }
 
-    [Fact]
-    public void MemoryUsage_CountsBlockAndShardByLocation()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void MemoryUsage_CountsBlockAndShardByLocation(int worldSize)
     {
         var environment = CreateEnvironment();
-        environment.Run(2, context =>
+        environment.Run(worldSize, context =>
         {
+            // A 32 x Float32 chunk: a 128-byte block on the device, a 128 / N-byte shard offloaded to the host.
             using var rank = new RankSetup<float>(context, shardLocation: MemoryLocation.Host);
-            Assert.Equal(new ChunkMemoryUsage(0, 64), rank.Chunk.MemoryUsage());
+            Assert.Equal(new ChunkMemoryUsage(0, 128 / worldSize), rank.Chunk.MemoryUsage());
             rank.Group.AccessChunk(rank.Chunk);
-            Assert.Equal(new ChunkMemoryUsage(128, 64), rank.Chunk.MemoryUsage());
+            Assert.Equal(new ChunkMemoryUsage(128, 128 / worldSize), rank.Chunk.MemoryUsage());
             Assert.Contains("T3 [15, 24) Hold", rank.Chunk.Describe());
         });
     }
@@ -300,11 +309,14 @@ public abstract class ChunkTests
         });
     }
 
-    [Fact]
-    public void IllegalOperations_ThrowNamingCounts_AndChangeNothing()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void IllegalOperations_ThrowNamingCounts_AndChangeNothing(int worldSize)
     {
         var environment = CreateEnvironment();
-        environment.Run(2, context =>
+        environment.Run(worldSize, context =>
         {
             using var rank = new RankSetup<float>(context);
             var chunk = rank.Chunk;
