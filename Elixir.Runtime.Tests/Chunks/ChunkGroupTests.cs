@@ -32,8 +32,8 @@ public abstract class ChunkGroupTests
                 Assert.Equal([first, second, fused], group.TensorsToChunks([(counter, 4), (counter, 2), (counter, 0), (counter, 3)]));
                 Assert.True(group.RCacheEnoughCheck(first));
                 Assert.True(group.AccessChunk(first));
-                context.Write<float>(first.Block!.Payload.Slice(binding.AddressOf(1) - first.Block.Payload.Address, 6 * sizeof(float)), [2f, 2f, 2f, 2f, 2f, 2f]);
                 Assert.Equal(first.Block!.Payload.Address + 6 * sizeof(float), binding.AddressOf(1));
+                context.Write<float>(first.Block.Payload.Slice(binding.AddressOf(1) - first.Block.Payload.Address, 6 * sizeof(float)), [2f, 2f, 2f, 2f, 2f, 2f]);
                 Assert.Throws<InvalidOperationException>(() => layout.View.T2.Length);
                 Assert.False(group.RCacheEnoughCheck(second));
                 Assert.True(group.RCacheEnoughCheck(fused));
