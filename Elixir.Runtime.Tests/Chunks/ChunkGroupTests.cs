@@ -1,16 +1,14 @@
 using Elixir.Chunks;
-using Elixir.Collectives.Host;
-using Elixir.Kernels.Host;
 using Elixir.Layout;
 using Elixir.Memory;
-using Elixir.Memory.Host;
 using Elixir.Numerics;
 
 namespace Elixir.Tests.Chunks;
 
-public sealed class ChunkGroupTests
+/// <summary>The chunk group's behaviour, run by <see cref="ChunkGroupHostTests"/> on host ranks and by <see cref="ChunkGroupGpuTests"/> on GPUs.</summary>
+public abstract class ChunkGroupTests
 {
-    private static readonly LocalClusterOptions Checked = new() { Checked = true, CollectiveTimeout = TimeSpan.FromSeconds(20) };
+    private protected abstract RankEnvironment CreateEnvironment();
 
     [Theory]
     [InlineData(1)]
@@ -18,13 +16,13 @@ public sealed class ChunkGroupTests
     [InlineData(4)]
     public void AllocateChunks_MapTensors_AndDisposeFreesEverything(int worldSize)
     {
-        var backend = new HostMemoryBackend();
-        LocalCluster.Run(worldSize, comm =>
+        var environment = CreateEnvironment();
+        environment.Run(worldSize, context =>
         {
             var layout = new LayoutInstance<GroupLayout>();
             var (binding, counter) = (layout.Binding, layout.Counter);
-            var pool = new RCache(backend, "rc", 16, DType.Float32, 1, [(8, DType.Float32)]);
-            using (var group = new ChunkGroup(pool, backend, comm, new HostKernels()))
+            var pool = new RCache(context.Backend, "rc", 16, DType.Float32, 1, [(8, DType.Float32)]);
+            using (var group = new ChunkGroup(pool, context.Backend, context.Communicator, context.Kernels))
             {
                 var first = group.AllocateChunk([(binding, counter, 0), (binding, counter, 1)], 16, DType.Float32, MemoryLocation.Device);
                 var second = group.AllocateChunk([(binding, counter, 2), (binding, counter, 3)], 16, DType.Float32, MemoryLocation.Host);
@@ -34,8 +32,8 @@ public sealed class ChunkGroupTests
                 Assert.Equal([first, second, fused], group.TensorsToChunks([(counter, 4), (counter, 2), (counter, 0), (counter, 3)]));
                 Assert.True(group.RCacheEnoughCheck(first));
                 Assert.True(group.AccessChunk(first));
-                layout.View.T1.Fill(2f);
                 Assert.Equal(first.Block!.Payload.Address + 6 * sizeof(float), binding.AddressOf(1));
+                context.Write<float>(first.Block.Payload.Slice(binding.AddressOf(1) - first.Block.Payload.Address, 6 * sizeof(float)), [2f, 2f, 2f, 2f, 2f, 2f]);
                 Assert.Throws<InvalidOperationException>(() => layout.View.T2.Length);
                 Assert.False(group.RCacheEnoughCheck(second));
                 Assert.True(group.RCacheEnoughCheck(fused));
@@ -48,19 +46,22 @@ public sealed class ChunkGroupTests
                 var missing = Assert.Throws<KeyNotFoundException>(() => group.ChunkOf(GroupLayout.CreateStateCounter(), 1));
                 Assert.Contains("'T1'", missing.Message);
             }
-        }, Checked);
-        Assert.Equal(0, backend.LiveBuffers);
+        });
+        Assert.Equal(0, environment.LiveBuffers);
     }
 
-    [Fact]
-    public void OpenAndAppend_RejectMisfitChunksAndTensorsPlacedTwice()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void OpenAndAppend_RejectMisfitChunksAndTensorsPlacedTwice(int worldSize)
     {
-        var backend = new HostMemoryBackend();
-        LocalCluster.Run(2, comm =>
+        var environment = CreateEnvironment();
+        environment.Run(worldSize, context =>
         {
             var layout = new LayoutInstance<TooBigLayout>();
             var (binding, counter) = (layout.Binding, layout.Counter);
-            using var group = new ChunkGroup(new RCache(backend, "rc", 16, DType.Float32, 1), backend, comm, new HostKernels());
+            using var group = new ChunkGroup(new RCache(context.Backend, "rc", 16, DType.Float32, 1), context.Backend, context.Communicator, context.Kernels);
             var misfit = Assert.Throws<ArgumentException>(() => group.OpenChunk(32, DType.Float32, MemoryLocation.Device));
             Assert.Contains("32 x Float32", misfit.Message);
             Assert.Contains("16 x Float32", misfit.Message);
@@ -71,8 +72,8 @@ public sealed class ChunkGroupTests
             Assert.Equal(0, again.TensorCount);
             Assert.Same(chunk, group.ChunkOf(counter, 0));
             Assert.Single(group.Chunks);
-        }, Checked);
-        Assert.Equal(0, backend.LiveBuffers);
+        });
+        Assert.Equal(0, environment.LiveBuffers);
     }
 
     [Theory]
@@ -81,10 +82,10 @@ public sealed class ChunkGroupTests
     [InlineData(4)]
     public void DeferredReduce_KeepsTheBlockUntilFinished(int worldSize)
     {
-        var backend = new HostMemoryBackend();
-        LocalCluster.Run(worldSize, comm =>
+        var environment = CreateEnvironment();
+        environment.Run(worldSize, context =>
         {
-            using var rank = new RankSetup<float>(backend, comm, publicBlocks: 1);
+            using var rank = new RankSetup<float>(context, publicBlocks: 1);
             rank.Chunk.L2NormEnabled = true;
             rank.Group.AccessChunk(rank.Chunk);
             rank.MoveAll(TensorState.Compute, TensorState.HoldAfterBackward);
@@ -97,28 +98,7 @@ public sealed class ChunkGroupTests
             rank.Group.FinishReduce(rank.Chunk, block);
             Assert.Equal(1, rank.Group.Pool.FreePublicCount);
             Assert.Equal(rank.Chunk.Shard.ValidCount, rank.Chunk.L2NormSquared);
-        }, Checked);
-        Assert.Equal(0, backend.LiveBuffers);
-    }
-
-    [Theory]
-    [InlineData(2)]
-    [InlineData(4)]
-    public void RankFailingBeforeAGather_MakesTheOthersFailFast(int worldSize)
-    {
-        var backend = new HostMemoryBackend();
-        var error = Assert.Throws<LocalClusterException>(() => LocalCluster.Run(worldSize, comm =>
-        {
-            using var rank = new RankSetup<float>(backend, comm);
-            if (comm.Rank == worldSize - 1)
-            {
-                throw new InvalidOperationException("model code failed");
-            }
-
-            rank.Group.AccessChunk(rank.Chunk);
-        }, Checked with { CollectiveTimeout = TimeSpan.FromMinutes(5) }));
-        Assert.Equal(worldSize - 1, error.OriginalRank);
-        Assert.All(error.Errors.Take(worldSize - 1), e => Assert.IsType<CollectiveAbortedException>(e));
-        Assert.Equal(0, backend.LiveBuffers);
+        });
+        Assert.Equal(0, environment.LiveBuffers);
     }
 }

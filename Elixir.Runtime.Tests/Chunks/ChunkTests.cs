@@ -1,16 +1,15 @@
 using Elixir.Chunks;
 using Elixir.Collectives;
-using Elixir.Collectives.Host;
 using Elixir.Layout;
 using Elixir.Memory;
-using Elixir.Memory.Host;
 using Elixir.Numerics;
 
 namespace Elixir.Tests.Chunks;
 
-public sealed class ChunkTests
+/// <summary>The chunk's behaviour, run by <see cref="ChunkHostTests"/> on host ranks and by <see cref="ChunkGpuTests"/> on GPUs.</summary>
+public abstract class ChunkTests
 {
-    private static readonly LocalClusterOptions Checked = new() { Checked = true, CollectiveTimeout = TimeSpan.FromSeconds(20) };
+    private protected abstract RankEnvironment CreateEnvironment();
 
     [Theory]
     [InlineData(1)]
@@ -18,16 +17,16 @@ public sealed class ChunkTests
     [InlineData(4)]
     public void Access_GathersEveryTensorExactly_AndReleaseUnbindsViews(int worldSize)
     {
-        var backend = new HostMemoryBackend();
-        LocalCluster.Run(worldSize, comm =>
+        var environment = CreateEnvironment();
+        environment.Run(worldSize, context =>
         {
-            using var rank = new RankSetup<float>(backend, comm);
-            Assert.Equal(new ShardRange(32 / worldSize * comm.Rank, 32 / worldSize, Math.Clamp(24 - 32 / worldSize * comm.Rank, 0, 32 / worldSize)), rank.Chunk.Shard);
+            using var rank = new RankSetup<float>(context);
+            Assert.Equal(new ShardRange(32 / worldSize * context.Rank, 32 / worldSize, Math.Clamp(24 - 32 / worldSize * context.Rank, 0, 32 / worldSize)), rank.Chunk.Shard);
             Assert.True(rank.Group.AccessChunk(rank.Chunk));
             Assert.False(rank.Group.AccessChunk(rank.Chunk));
             for (int t = 0; t < RankSetup<float>.Counts.Length; t++)
             {
-                var view = rank.Binding.HostSpan<float>(t);
+                var view = rank.ReadBoundTensor(t);
                 for (int i = 0; i < view.Length; i++)
                 {
                     Assert.Equal(TestValues.Parameter(t, i), view[i]);
@@ -38,8 +37,8 @@ public sealed class ChunkTests
             Assert.Equal(0, rank.Binding.AddressOf(0));
             Assert.Throws<InvalidOperationException>(() => rank.Binding.HostSpan<float>(0).Length);
             Assert.Equal(2, rank.Group.Pool.FreePublicCount);
-        }, Checked);
-        Assert.Equal(0, backend.LiveBuffers);
+        });
+        Assert.Equal(0, environment.LiveBuffers);
     }
 
     [Theory]
@@ -60,7 +59,7 @@ public sealed class ChunkTests
         }
     }
 
-    private static void ReduceCase<T>(int worldSize, bool alwaysFp32) where T : unmanaged
+    private void ReduceCase<T>(int worldSize, bool alwaysFp32) where T : unmanaged
     {
         // Reference: the rank-average of every element of the chunk, and the squared norm of the whole average.
         var expected = new float[RankSetup<T>.ChunkSize];
@@ -81,10 +80,10 @@ public sealed class ChunkTests
             }
         }
 
-        var backend = new HostMemoryBackend();
-        LocalCluster.Run(worldSize, comm =>
+        var environment = CreateEnvironment();
+        environment.Run(worldSize, context =>
         {
-            using var rank = new RankSetup<T>(backend, comm);
+            using var rank = new RankSetup<T>(context);
             rank.Chunk.L2NormEnabled = true;
             rank.Group.AccessChunk(rank.Chunk);
             rank.MoveAll(TensorState.Compute, TensorState.HoldAfterBackward);
@@ -92,7 +91,7 @@ public sealed class ChunkTests
             rank.MoveAll(TensorState.ReadyForReduce);
             Assert.Null(rank.Group.ReduceChunk(rank.Chunk, alwaysFp32));
 
-            var shard = rank.Chunk.ShardPayload.AsSpan<T>();
+            var shard = context.Read<T>(rank.Chunk.ShardPayload);
             for (int i = 0; i < rank.Chunk.Shard.ValidCount; i++)
             {
                 Assert.Equal(expected[rank.Chunk.Shard.Begin + i], TestValues.ToFloat(shard[i]));
@@ -100,10 +99,10 @@ public sealed class ChunkTests
 
             Assert.False(rank.Chunk.Overflow);
             Assert.Equal(RankSetup<T>.Counts.Length, rank.Counter.Count(TensorState.Hold));
-            double total = comm.AllReduce(rank.Chunk.L2NormSquared!.Value, ReduceOp.Sum);
+            double total = context.Communicator.AllReduce(rank.Chunk.L2NormSquared!.Value, ReduceOp.Sum);
             Assert.Equal(expectedNorm, total, 1e-9);
-        }, Checked);
-        Assert.Equal(0, backend.LiveBuffers);
+        });
+        Assert.Equal(0, environment.LiveBuffers);
     }
 
     [Theory]
@@ -112,10 +111,10 @@ public sealed class ChunkTests
     [InlineData(4)]
     public void Reduce_InfOrNaNOnOneRank_SetsOverflowOnTheOwningRank(int worldSize)
     {
-        var backend = new HostMemoryBackend();
-        var flags = LocalCluster.Run(worldSize, comm =>
+        var environment = CreateEnvironment();
+        var flags = environment.Run(worldSize, context =>
         {
-            using var rank = new RankSetup<float>(backend, comm);
+            using var rank = new RankSetup<float>(context);
             rank.Group.AccessChunk(rank.Chunk);
             rank.MoveAll(TensorState.Compute, TensorState.HoldAfterBackward);
             rank.WriteGradients((r, t, i) =>
@@ -125,7 +124,7 @@ public sealed class ChunkTests
             rank.MoveAll(TensorState.ReadyForReduce);
             rank.Group.ReduceChunk(rank.Chunk);
             return rank.Chunk.Overflow;
-        }, Checked);
+        });
 
         // Element 1 lies in rank 0's shard and element 23 (tensor 3, element 8) in the shard of rank 23 / (32 / N).
         var expected = new bool[worldSize];
@@ -140,10 +139,10 @@ public sealed class ChunkTests
     [InlineData(4)]
     public void FusedChunk_WalksStatesInItsPrivateBlock_AndIsNeverScattered(int worldSize)
     {
-        var backend = new HostMemoryBackend();
-        LocalCluster.Run(worldSize, comm =>
+        var environment = CreateEnvironment();
+        environment.Run(worldSize, context =>
         {
-            using var rank = new RankSetup<float>(backend, comm, fused: true);
+            using var rank = new RankSetup<float>(context, fused: true);
             var chunk = rank.Chunk;
             Assert.True(chunk.PrivateBlock!.InUse);
             Assert.False(chunk.ScatterCheck);
@@ -163,8 +162,8 @@ public sealed class ChunkTests
             Assert.Equal(RankSetup<float>.Counts.Length, chunk.CountIn(TensorState.Hold));
             Assert.False(rank.Group.IsAccessed(chunk));
             Assert.True(rank.Group.AccessChunk(chunk));
-        }, Checked);
-        Assert.Equal(0, backend.LiveBuffers);
+        });
+        Assert.Equal(0, environment.LiveBuffers);
     }
 
     [Theory]
@@ -175,12 +174,12 @@ public sealed class ChunkTests
     [InlineData(4, true)]
     public void HostCopyAndLoad_RoundTrip(int worldSize, bool onlyRank0)
     {
-        var backend = new HostMemoryBackend();
-        LocalCluster.Run(worldSize, comm =>
+        var environment = CreateEnvironment();
+        environment.Run(worldSize, context =>
         {
-            using var rank = new RankSetup<Half>(backend, comm);
+            using var rank = new RankSetup<Half>(context);
             var copies = rank.Chunk.GetHostCopy<Half>(onlyRank0);
-            if (onlyRank0 && comm.Rank != 0)
+            if (onlyRank0 && context.Rank != 0)
             {
                 Assert.All(copies, Assert.Null);
             }
@@ -193,7 +192,7 @@ public sealed class ChunkTests
             }
 
             // Load new values into tensors 1 and 3; tensors 0 and 2 (null) keep theirs.
-            Half[]?[]? loads = onlyRank0 && comm.Rank != 0 ? null :
+            Half[]?[]? loads = onlyRank0 && context.Rank != 0 ? null :
             [
                 null,
                 Enumerable.Range(0, 7).Select(i => (Half)(i + 0.5f)).ToArray(),
@@ -206,32 +205,34 @@ public sealed class ChunkTests
             Assert.Equal(Enumerable.Range(0, 7).Select(i => (Half)(i + 0.5f)), after[1]!);
             Assert.Equal(Enumerable.Range(0, 3).Select(i => (Half)TestValues.Parameter(2, i)), after[2]!);
             Assert.Equal(Enumerable.Range(0, 9).Select(i => (Half)(-i)), after[3]!);
-        }, Checked);
-        Assert.Equal(0, backend.LiveBuffers);
+        });
+        Assert.Equal(0, environment.LiveBuffers);
     }
 
     [Theory]
-    [InlineData(MemoryLocation.Device)]
-    [InlineData(MemoryLocation.Host)]
-    public void OptimizerUpdate_RefreshesEagerlyOnDevice_AndLazilyAtNextGatherWhenOffloaded(MemoryLocation location)
+    [InlineData(1, MemoryLocation.Device)]
+    [InlineData(2, MemoryLocation.Device)]
+    [InlineData(4, MemoryLocation.Device)]
+    [InlineData(1, MemoryLocation.Host)]
+    [InlineData(2, MemoryLocation.Host)]
+    [InlineData(4, MemoryLocation.Host)]
+    public void OptimizerUpdate_RefreshesEagerlyOnDevice_AndLazilyAtNextGatherWhenOffloaded(int worldSize, MemoryLocation location)
     {
-        var backend = new HostMemoryBackend();
-        LocalCluster.Run(2, comm =>
+        var environment = CreateEnvironment();
+        environment.Run(worldSize, context =>
         {
-            using var rank = new RankSetup<Half>(backend, comm, shardLocation: location);
-            using var master = new RankSetup<float>(backend, comm, shardLocation: location);
+            using var rank = new RankSetup<Half>(context, shardLocation: location);
+            using var master = new RankSetup<float>(context, shardLocation: location);
             rank.Chunk.InitPair(master.Chunk);
             rank.Chunk.InitPair(master.Chunk);
-            var masterShard = master.Chunk.ShardPayload.AsSpan<float>();
-            for (int i = 0; i < masterShard.Length; i++)
-            {
-                masterShard[i] = 100 + 16 * comm.Rank + i;
-            }
+            // Each master element holds 100 plus its index in the whole chunk.
+            int shardLength = (int)(master.Chunk.ShardPayload.ByteLength / sizeof(float));
+            context.Write<float>(master.Chunk.ShardPayload, [.. Enumerable.Range(0, shardLength).Select(i => 100f + shardLength * context.Rank + i)]);
 
             rank.Chunk.OptimizerUpdate();
             Assert.Equal(location == MemoryLocation.Device, rank.Chunk.OptimizerSynced);
             rank.Group.AccessChunk(rank.Chunk);
-            var t3 = rank.Binding.HostSpan<Half>(3);
+            var t3 = rank.ReadBoundTensor(3);
             for (int i = 0; i < t3.Length; i++)
             {
                 long element = 15 + i;
@@ -240,25 +241,30 @@ public sealed class ChunkTests
 
             rank.Group.ReleaseChunk(rank.Chunk);
             Assert.True(rank.Chunk.OptimizerSynced);
-            var shard = rank.Chunk.ShardPayload.AsSpan<Half>();
+            var shard = context.Read<Half>(rank.Chunk.ShardPayload);
+            var masterShard = context.Read<float>(master.Chunk.ShardPayload);
             for (int i = 0; i < shard.Length; i++)
             {
                 Assert.Equal((Half)masterShard[i], shard[i]);
             }
-        }, Checked);
-        Assert.Equal(0, backend.LiveBuffers);
+        });
+        Assert.Equal(0, environment.LiveBuffers);
     }
 
-    [Fact]
-    public void MemoryUsage_CountsBlockAndShardByLocation()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void MemoryUsage_CountsBlockAndShardByLocation(int worldSize)
     {
-        var backend = new HostMemoryBackend();
-        LocalCluster.Run(2, comm =>
+        var environment = CreateEnvironment();
+        environment.Run(worldSize, context =>
         {
-            using var rank = new RankSetup<float>(backend, comm, shardLocation: MemoryLocation.Host);
-            Assert.Equal(new ChunkMemoryUsage(0, 64), rank.Chunk.MemoryUsage());
+            // A 32 x Float32 chunk: a 128-byte block on the device, a 128 / N-byte shard offloaded to the host.
+            using var rank = new RankSetup<float>(context, shardLocation: MemoryLocation.Host);
+            Assert.Equal(new ChunkMemoryUsage(0, 128 / worldSize), rank.Chunk.MemoryUsage());
             rank.Group.AccessChunk(rank.Chunk);
-            Assert.Equal(new ChunkMemoryUsage(128, 64), rank.Chunk.MemoryUsage());
+            Assert.Equal(new ChunkMemoryUsage(128, 128 / worldSize), rank.Chunk.MemoryUsage());
             Assert.Contains("T3 [15, 24) Hold", rank.Chunk.Describe());
         });
     }
@@ -266,26 +272,26 @@ public sealed class ChunkTests
     [Fact]
     public void Construction_SizeNotDivisibleByWorldSize_NamesBothNumbers()
     {
-        var backend = new HostMemoryBackend();
-        LocalCluster.Run(4, comm =>
+        var environment = CreateEnvironment();
+        environment.Run(4, context =>
         {
-            using var pool = new RCache(backend, "p", 30, DType.Float32, 1);
+            using var pool = new RCache(context.Backend, "p", 30, DType.Float32, 1);
             var error = Assert.Throws<ArgumentException>(() =>
-                new Chunk(pool, backend, comm, new Elixir.Kernels.Host.HostKernels(), 30, DType.Float32, MemoryLocation.Device));
+                new Chunk(pool, context.Backend, context.Communicator, context.Kernels, 30, DType.Float32, MemoryLocation.Device));
             Assert.Contains("30", error.Message);
             Assert.Contains("4", error.Message);
         });
-        Assert.Equal(0, backend.LiveBuffers);
+        Assert.Equal(0, environment.LiveBuffers);
     }
 
     [Fact]
     public void Append_WrongTypeOrFullChunk_ThrowsAndLeavesChunkUnchanged()
     {
-        var backend = new HostMemoryBackend();
-        LocalCluster.Run(1, comm =>
+        var environment = CreateEnvironment();
+        environment.Run(1, context =>
         {
-            using var pool = new RCache(backend, "p", 16, DType.Float32, 1);
-            using var chunk = new Chunk(pool, backend, comm, new Elixir.Kernels.Host.HostKernels(), 16, DType.Float32, MemoryLocation.Device);
+            using var pool = new RCache(context.Backend, "p", 16, DType.Float32, 1);
+            using var chunk = new Chunk(pool, context.Backend, context.Communicator, context.Kernels, 16, DType.Float32, MemoryLocation.Device);
             var layout = new LayoutInstance<TooBigLayout>();
             var (binding, counter) = (layout.Binding, layout.Counter);
             chunk.Append(binding, counter, 0);
@@ -303,13 +309,16 @@ public sealed class ChunkTests
         });
     }
 
-    [Fact]
-    public void IllegalOperations_ThrowNamingCounts_AndChangeNothing()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void IllegalOperations_ThrowNamingCounts_AndChangeNothing(int worldSize)
     {
-        var backend = new HostMemoryBackend();
-        LocalCluster.Run(2, comm =>
+        var environment = CreateEnvironment();
+        environment.Run(worldSize, context =>
         {
-            using var rank = new RankSetup<float>(backend, comm);
+            using var rank = new RankSetup<float>(context);
             var chunk = rank.Chunk;
             Assert.Throws<ChunkStateException>(() => rank.Group.ReleaseChunk(chunk));
             var wrongBlock = Assert.Throws<ChunkStateException>(() => chunk.Access(rank.Group.Pool.PrivateBlocks[0]));
@@ -340,8 +349,8 @@ public sealed class ChunkTests
             var gradient = Assert.Throws<ArgumentException>(() => chunk.WriteGradient(0, rank.Group.Pool.PublicBlocks[1].Payload));
             Assert.Contains("20 bytes", gradient.Message);
             Assert.Contains("128", gradient.Message);
-        }, Checked);
-        Assert.Equal(0, backend.LiveBuffers);
+        });
+        Assert.Equal(0, environment.LiveBuffers);
     }
 
     [Theory]
@@ -350,10 +359,10 @@ public sealed class ChunkTests
     [InlineData(4)]
     public void SteadyState_AccessReleaseReduceCycles_AllocateNothing(int worldSize)
     {
-        var backend = new HostMemoryBackend();
-        var allocated = LocalCluster.Run(worldSize, comm =>
+        var environment = CreateEnvironment();
+        var allocated = environment.Run(worldSize, context =>
         {
-            using var rank = new RankSetup<Half>(backend, comm);
+            using var rank = new RankSetup<Half>(context);
             rank.Chunk.L2NormEnabled = true;
             void Cycle()
             {
@@ -372,7 +381,7 @@ public sealed class ChunkTests
             }
 
             return GC.GetAllocatedBytesForCurrentThread() - before;
-        }, Checked);
+        });
         Assert.All(allocated, bytes => Assert.Equal(0, bytes));
     }
 }

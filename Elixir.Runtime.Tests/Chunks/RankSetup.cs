@@ -1,6 +1,5 @@
 using Elixir.Chunks;
 using Elixir.Collectives;
-using Elixir.Kernels.Host;
 using Elixir.Layout;
 using Elixir.Memory;
 using Elixir.Numerics;
@@ -13,9 +12,10 @@ internal sealed class RankSetup<T> : IDisposable where T : unmanaged
     public const long ChunkSize = 32;
     public static readonly long[] Counts = [5, 7, 3, 9];
 
-    public RankSetup(IMemoryBackend backend, ICommunicator communicator, bool fused = false,
-        MemoryLocation shardLocation = MemoryLocation.Device, int publicBlocks = 2)
+    public RankSetup(RankContext rank, bool fused = false, MemoryLocation shardLocation = MemoryLocation.Device, int publicBlocks = 2)
     {
+        Rank = rank;
+        var (backend, communicator) = (rank.Backend, rank.Communicator);
         Backend = backend;
         Communicator = communicator;
         Type = DTypeInfo.Of<T>();
@@ -26,7 +26,7 @@ internal sealed class RankSetup<T> : IDisposable where T : unmanaged
             _ => Instance<BlockBF16>(),
         };
         var pool = new RCache(backend, $"rcache{communicator.Rank}", ChunkSize, Type, publicBlocks, [(ChunkSize, Type)]);
-        Group = new ChunkGroup(pool, backend, communicator, new HostKernels());
+        Group = new ChunkGroup(pool, backend, communicator, rank.Kernels);
         Chunk = Group.OpenChunk(ChunkSize, Type, shardLocation, fused);
         for (int t = 0; t < Counts.Length; t++)
         {
@@ -38,10 +38,13 @@ internal sealed class RankSetup<T> : IDisposable where T : unmanaged
             }
 
             Chunk.Append(Binding, Counter, t, initial.All);
+            Backend.DefaultStream.Synchronize();
         }
 
         Group.CloseChunk(Chunk);
     }
+
+    public RankContext Rank { get; }
 
     public IMemoryBackend Backend { get; }
 
@@ -83,7 +86,17 @@ internal sealed class RankSetup<T> : IDisposable where T : unmanaged
             }
 
             Chunk.WriteGradient(t, buffer.All);
+            Backend.DefaultStream.Synchronize();
         }
+    }
+
+    /// <summary>Tensor <paramref name="tensor"/> as the binding of the gathered chunk addresses it, copied to the host.</summary>
+    public T[] ReadBoundTensor(int tensor)
+    {
+        var block = Chunk.Block!.Payload;
+        long offset = Binding.AddressOf(tensor) - block.Address;
+        Assert.InRange(offset, 0, block.ByteLength - Counts[tensor] * Type.SizeOf());
+        return Rank.Read<T>(block.Slice(offset, Counts[tensor] * Type.SizeOf()));
     }
 
     public void Dispose() => Group.Dispose();

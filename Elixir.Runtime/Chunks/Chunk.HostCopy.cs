@@ -23,6 +23,7 @@ public sealed partial class Chunk
             {
                 using var staging = _backend.Allocate(ChunkBytes, MemoryLocation.Host);
                 _backend.Copy(staging.All, gathered?.All ?? _block!.Payload);
+                _backend.DefaultStream.Synchronize();
                 for (int i = 0; i < _tensors.Count; i++)
                 {
                     copies[i] = TensorSlice(staging.All, _tensors[i]).AsSpan<T>().ToArray();
@@ -63,12 +64,14 @@ public sealed partial class Chunk
         {
             using var staging = _backend.Allocate(ChunkBytes, MemoryLocation.Host);
             _backend.Copy(staging.All, gathered.All);
+            _backend.DefaultStream.Synchronize();
             for (int i = 0; i < _tensors.Count; i++)
             {
                 tensors![i]?.CopyTo(TensorSlice(staging.All, _tensors[i]).AsSpan<T>());
             }
 
             _backend.Copy(gathered.All, staging.All);
+            _backend.DefaultStream.Synchronize();
         }
 
         Communicator.Barrier();
