@@ -396,7 +396,14 @@ public sealed partial class Chunk : IDisposable
     }
 
     /// <summary>Writes <paramref name="gradient"/> over tensor <paramref name="tensor"/>'s slice of the gathered chunk.</summary>
-    public void WriteGradient(int tensor, BufferSlice gradient)
+    public void WriteGradient(int tensor, BufferSlice gradient) => WriteGradient(tensor, gradient, DType);
+
+    /// <summary>
+    /// Writes <paramref name="gradient"/>, of <paramref name="gradientType"/>, over tensor <paramref name="tensor"/>'s
+    /// slice of the gathered chunk, rounding it to the chunk's type (to nearest even) when the types differ. The
+    /// copy or cast is issued on <paramref name="stream"/> (null: the backend's default stream).
+    /// </summary>
+    public void WriteGradient(int tensor, BufferSlice gradient, DType gradientType, IStream? stream = null)
     {
         if (!IsGathered)
         {
@@ -405,14 +412,22 @@ public sealed partial class Chunk : IDisposable
 
         var t = _tensors[tensor];
         var target = TensorSlice(_block!.Payload, t);
-        if (gradient.ByteLength != target.ByteLength)
+        if (gradient.ByteLength != t.ElementCount * gradientType.SizeOf())
         {
             throw new ArgumentException(
-                $"Chunk #{Id}: tensor '{t.Name}' has {target.ByteLength} bytes but the gradient has {gradient.ByteLength}.",
+                $"Chunk #{Id}: tensor '{t.Name}' has {t.ElementCount} elements ({t.ElementCount * gradientType.SizeOf()} bytes of {gradientType}) " +
+                $"but the gradient has {gradient.ByteLength} bytes.",
                 nameof(gradient));
         }
 
-        _backend.Copy(target, gradient);
+        if (gradientType == DType)
+        {
+            _backend.Copy(target, gradient, stream);
+        }
+        else
+        {
+            _kernels.Cast(gradient, gradientType, target, DType, stream);
+        }
     }
 
     /// <summary>The bytes the chunk holds at each location now.</summary>

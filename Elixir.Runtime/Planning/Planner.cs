@@ -39,7 +39,19 @@ public static class Planner
         if (numels.Length > 0)
         {
             var range = SearchRange.For(numels, elementBytes);
-            if (options.Search == SearchKind.MinimumWaste)
+            if (options.ChunkSize is long fixedSize)
+            {
+                long largest = numels.Max();
+                if (fixedSize < largest)
+                {
+                    throw new ArgumentException(
+                        $"Chunk size {fixedSize} is smaller than the largest public parameter ({largest} elements, " +
+                        $"'{parameters[publicOrder[Array.IndexOf(numels, largest)]].Name}'); a parameter never spans chunks.");
+                }
+
+                searchSize = fixedSize;
+            }
+            else if (options.Search == SearchKind.MinimumWaste)
             {
                 searchSize = MinimumWasteSearch.Find(numels, range).Size;
             }
@@ -57,9 +69,21 @@ public static class Planner
         if (options.Search == SearchKind.MinimumWaste)
         {
             publicBlocks = MostChunksPerModule(parameters, privateIndices, publicOrder, chunkOf);
+            int needed = publicBlocks;
             if (options.Prefetch)
             {
                 publicBlocks = Math.Min(publicBlocks + PrefetchExtraBlocks, publicCount);
+            }
+
+            if (options.RCacheBlocks is int blocks && numels.Length > 0)
+            {
+                if (blocks < needed)
+                {
+                    throw new ArgumentException(
+                        $"{blocks} rCache blocks are too few: a module uses {needed} public chunks at once.");
+                }
+
+                publicBlocks = Math.Min(blocks, publicCount);
             }
 
             if (numels.Length == 0)

@@ -26,8 +26,30 @@ public sealed record PlannerOptions
     /// <summary>Keep every shard in host memory (minimum-waste search; the optimal search places shards itself).</summary>
     public bool Offload { get; init; }
 
+    /// <summary>
+    /// A public chunk size in elements to use instead of the search (minimum-waste search only; rounded up to the
+    /// world size). Null: searched.
+    /// </summary>
+    public long? ChunkSize { get; init; }
+
+    /// <summary>
+    /// The number of public rCache blocks instead of the planner's count (minimum-waste search only; at least the
+    /// most chunks one module uses, capped by the chunk count). Null: planned.
+    /// </summary>
+    public int? RCacheBlocks { get; init; }
+
     internal void Validate()
     {
+        if (ChunkSize is <= 0)
+        {
+            throw new ArgumentException($"Chunk size {ChunkSize} is not positive.");
+        }
+
+        if ((ChunkSize is not null || RCacheBlocks is not null) && Search == SearchKind.Optimal)
+        {
+            throw new ArgumentException("A fixed chunk size or rCache block count applies to the minimum-waste search only; the optimal search chooses both.");
+        }
+
         if (WorldSize <= 0)
         {
             throw new ArgumentException($"World size {WorldSize} is not positive.");
