@@ -52,6 +52,28 @@ internal sealed class ReferenceTrainer : IDisposable
             new AdamParameters(learningRate, 0.9f, 0.999f, 1e-8f, weightDecay, true, _step, gradientScale));
     }
 
+    /// <summary>AdamW with each element's own weight decay (parameter groups), one element-wise call per run of equal decay.</summary>
+    public void AdamPerElementDecay(float learningRate, ReadOnlySpan<float> decay)
+    {
+        _step++;
+        int start = 0;
+        while (start < decay.Length)
+        {
+            int end = start + 1;
+            while (end < decay.Length && decay[end] == decay[start])
+            {
+                end++;
+            }
+
+            long offset = start * sizeof(float);
+            long bytes = (end - start) * sizeof(float);
+            _kernels.Adam(_parameters.All.Slice(offset, bytes), _first.All.Slice(offset, bytes), _second.All.Slice(offset, bytes),
+                _gradient.All.Slice(offset, bytes), DType.Float32, default, DType.Float32,
+                new AdamParameters(learningRate, 0.9f, 0.999f, 1e-8f, decay[start], true, _step, 1f));
+            start = end;
+        }
+    }
+
     public void Sgd(float learningRate, float momentum, float gradientScale = 1f)
     {
         _step++;
