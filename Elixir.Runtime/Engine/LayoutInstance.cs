@@ -93,8 +93,14 @@ public abstract class LayoutInstance
     /// <summary>Creates the storage and master bindings for chunks of <paramref name="parameterType"/>.</summary>
     internal void PrepareStorage(DType parameterType, BindingLocation location)
     {
-        ParameterBinding = new LayoutBinding(Table, location);
-        GradientBinding = new LayoutBinding(Table, location);
+        ParameterBinding = new LayoutBinding(Table, location)
+        {
+            Description = $"the parameters of '{Name}', readable inside a forward or backward scope of a module that uses them",
+        };
+        GradientBinding = new LayoutBinding(Table, location)
+        {
+            Description = $"the gradients of '{Name}', writable only inside a backward scope of a module that uses them",
+        };
         Staged = new bool[Table.Count];
         ForwardUses = new int[Table.Count];
         BackwardUses = new int[Table.Count];

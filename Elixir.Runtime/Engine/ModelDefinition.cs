@@ -87,7 +87,11 @@ public sealed class ModelDefinition
         return parameters;
     }
 
-    internal void Freeze()
+    /// <summary>Marks the definition in use by an engine; it can no longer change.</summary>
+    internal void Freeze() => IsFrozen = true;
+
+    /// <summary>Checks that every tensor has a module and that shared tensors are declared multi-use.</summary>
+    internal void Validate()
     {
         foreach (var instance in _instances)
         {
@@ -107,8 +111,6 @@ public sealed class ModelDefinition
                 }
             }
         }
-
-        IsFrozen = true;
     }
 
     private ComputeModule AddModuleCore(string name, IEnumerable<TensorReference> tensors)

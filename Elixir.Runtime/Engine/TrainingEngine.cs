@@ -72,7 +72,7 @@ public sealed partial class TrainingEngine : IDisposable
             throw new ArgumentException("The model definition is already used by another engine; each rank needs its own definition.", nameof(model));
         }
 
-        model.Freeze();
+        model.Validate();
         Model = model;
         _options = options;
         _communicator = communicator;
@@ -129,6 +129,7 @@ public sealed partial class TrainingEngine : IDisposable
             }
 
             _profile = options.Prefetch ? [] : null;
+            model.Freeze();
         }
         catch
         {

@@ -30,6 +30,9 @@ public sealed class LayoutBinding
         _addresses = new nint[table.Count];
     }
 
+    /// <summary>What the binding holds, for messages (e.g. "the gradients of 'transformer.h.3'"); null: unnamed.</summary>
+    public string? Description { get; init; }
+
     /// <summary>The layout's offset table.</summary>
     public LayoutTable Table { get; }
 
@@ -83,11 +86,13 @@ public sealed class LayoutBinding
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowNotHostBound(int tensor) => throw new InvalidOperationException(
-        $"Tensor '{Table[tensor].Name}' of layout '{Table.LayoutName}' is not bound to host memory " +
+        $"Tensor '{Table[tensor].Name}' of layout '{Table.LayoutName}'{Described} is not bound to host memory " +
         $"(location {Location}, address 0x{_addresses[tensor]:X}); gather its chunk first.");
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowNotDeviceBound(int tensor) => throw new InvalidOperationException(
-        $"Tensor '{Table[tensor].Name}' of layout '{Table.LayoutName}' is not bound to device memory " +
+        $"Tensor '{Table[tensor].Name}' of layout '{Table.LayoutName}'{Described} is not bound to device memory " +
         $"(location {Location}, address 0x{_addresses[tensor]:X}); gather its chunk first.");
+
+    private string Described => Description is null ? "" : $" ({Description})";
 }
