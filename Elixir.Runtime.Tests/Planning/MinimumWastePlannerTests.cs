@@ -68,6 +68,40 @@ public sealed class MinimumWastePlannerTests
     }
 
     [Fact]
+    public void AFixedChunkSizeAndBlockCount_ReplaceTheSearch_AndAreChecked()
+    {
+        PlanParameter[] ps = [P("m.w1", 1024), P("m.b1", 64), P("m.w2", 256), P("m.b2", 4)];
+        var plan = Planner.Create(ps, new PlannerOptions { WorldSize = 4, ChunkSize = 1100, RCacheBlocks = 2 });
+
+        // First fit at 1100: w1 + b1 = 1088 in the first chunk, w2 + b2 = 260 in the second; one module uses both.
+        Assert.Equal(1100, plan.ChunkSize);
+        Assert.Equal([["m.w1", "m.b1"], ["m.w2", "m.b2"]], plan.PublicChunks.Select(c => c.Tensors.Select(t => t.Name).ToArray()));
+        Assert.Equal(2, plan.RCache.PublicBlocks);
+
+        Assert.Contains("Chunk size 1000 is smaller than the largest public parameter (1024 elements, 'm.w1')",
+            Assert.Throws<ArgumentException>(() => Planner.Create(ps, new PlannerOptions { ChunkSize = 1000 })).Message, StringComparison.Ordinal);
+        Assert.Contains("1 rCache blocks are too few: a module uses 2 public chunks at once",
+            Assert.Throws<ArgumentException>(() => Planner.Create(ps, new PlannerOptions { ChunkSize = 1100, RCacheBlocks = 1 })).Message, StringComparison.Ordinal);
+        Assert.Contains("minimum-waste search only", Assert.Throws<ArgumentException>(() => Planner.Create(ps,
+            new PlannerOptions { ChunkSize = 1100, Search = SearchKind.Optimal, DeviceMemoryBytes = 1 << 30 })).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GradientAccumulation_CountsAnFp32AccumulatorPerShardUnderGradients()
+    {
+        PlanParameter[] ps = [P("a.w", 100), P("b.w", 60)];
+        var single = Planner.Create(ps, new PlannerOptions { WorldSize = 2, TrainingType = DType.Float16 });
+        var accumulating = Planner.Create(ps, new PlannerOptions { WorldSize = 2, TrainingType = DType.Float16, AccumulationSteps = 4 });
+
+        // One chunk of 160 elements, 80 per rank: fp16 shard 160 B, and 80 fp32 accumulator elements of 4 B.
+        Assert.Equal(0, single.MemoryPerRank.Device.Gradients);
+        Assert.Equal(80 * 4, accumulating.MemoryPerRank.Device.Gradients);
+        Assert.Equal(single.MemoryPerRank.Device.Total + 320, accumulating.MemoryPerRank.Device.Total);
+        Assert.Contains("Accumulation steps 0", Assert.Throws<ArgumentException>(
+            () => Planner.Create(ps, new PlannerOptions { AccumulationSteps = 0 })).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Offload_PutsShardsOnTheHost_WithSgdAndHalfPrecision()
     {
         PlanParameter[] ps = [P("a.w", 100), P("b.w", 60)];

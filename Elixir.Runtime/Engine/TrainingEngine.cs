@@ -86,6 +86,7 @@ public sealed partial class TrainingEngine : IDisposable
             Offload = options.Offload,
             Prefetch = options.Prefetch,
             Optimizer = options.Sgd is null ? OptimizerKind.Adam : OptimizerKind.Sgd,
+            AccumulationSteps = options.AccumulationSteps,
         });
         CheckPlan(Plan, model, communicator.WorldSize);
         _scaler = options.LossScaling is null ? null : new DynamicLossScaler(options.LossScaling);

@@ -25,8 +25,11 @@ internal static class MemoryModel
             }
         }
 
+        // Reduced gradients land in the parameter shard; only accumulation over micro-batches keeps them apart,
+        // in an fp32 buffer beside each shard.
+        int gradientBytes = options.AccumulationSteps > 1 ? sizeof(float) : 0;
         return new RankMemory(
-            new MemoryBreakdown(deviceShard * elementBytes, 0, deviceShard * stateBytes, rcache.TotalElements * elementBytes),
-            new MemoryBreakdown(hostShard * elementBytes, 0, hostShard * stateBytes, 0));
+            new MemoryBreakdown(deviceShard * elementBytes, deviceShard * gradientBytes, deviceShard * stateBytes, rcache.TotalElements * elementBytes),
+            new MemoryBreakdown(hostShard * elementBytes, hostShard * gradientBytes, hostShard * stateBytes, 0));
     }
 }

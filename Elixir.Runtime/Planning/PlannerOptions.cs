@@ -38,8 +38,19 @@ public sealed record PlannerOptions
     /// </summary>
     public int? RCacheBlocks { get; init; }
 
+    /// <summary>
+    /// Micro-batches per optimizer step. Above 1 each rank keeps an fp32 gradient accumulator per shard, counted
+    /// under gradients.
+    /// </summary>
+    public int AccumulationSteps { get; init; } = 1;
+
     internal void Validate()
     {
+        if (AccumulationSteps < 1)
+        {
+            throw new ArgumentException($"Accumulation steps {AccumulationSteps} must be at least 1.");
+        }
+
         if (ChunkSize is <= 0)
         {
             throw new ArgumentException($"Chunk size {ChunkSize} is not positive.");
