@@ -1,17 +1,21 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using Elixir.Planning;
 
 namespace Elixir.Benchmarks;
 
 /// <summary>
 /// Planning time for GPT-2 XL (580 parameters, tied embedding) and a 7B Llama-style model (291 parameters),
-/// against one first-fit pass over the same parameters as the baseline.
+/// each against one first-fit pass over the same model's parameters as its baseline (one category per model).
 /// </summary>
 [MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
 public class PlannerBenchmarks
 {
     private IReadOnlyList<PlanParameter> _gpt2Xl = [];
     private IReadOnlyList<PlanParameter> _llama7b = [];
+    private long[] _gpt2XlNumels = [];
     private long[] _llamaNumels = [];
 
     [GlobalSetup]
@@ -19,15 +23,42 @@ public class PlannerBenchmarks
     {
         _gpt2Xl = Gpt2(1600, 48);
         _llama7b = Llama(4096, 11008, 32, 32000);
+        _gpt2XlNumels = _gpt2Xl.Select(p => p.ElementCount).ToArray();
         _llamaNumels = _llama7b.Select(p => p.ElementCount).ToArray();
     }
 
     [Benchmark(Baseline = true)]
-    public int FirstFitPass_Llama7b()
+    [BenchmarkCategory("Gpt2Xl")]
+    public int FirstFitPass_Gpt2Xl() => FirstFit(_gpt2XlNumels);
+
+    [Benchmark]
+    [BenchmarkCategory("Gpt2Xl")]
+    public Plan MinimumWaste_Gpt2Xl() => Planner.Create(_gpt2Xl, new PlannerOptions { WorldSize = 8, Prefetch = true });
+
+    [Benchmark]
+    [BenchmarkCategory("Gpt2Xl")]
+    public Plan Optimal_Gpt2Xl() =>
+        Planner.Create(_gpt2Xl, new PlannerOptions { Search = SearchKind.Optimal, DeviceMemoryBytes = 8L << 30 });
+
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory("Llama7b")]
+    public int FirstFitPass_Llama7b() => FirstFit(_llamaNumels);
+
+    [Benchmark]
+    [BenchmarkCategory("Llama7b")]
+    public Plan MinimumWaste_Llama7b() => Planner.Create(_llama7b, new PlannerOptions { WorldSize = 8, Prefetch = true });
+
+    [Benchmark]
+    [BenchmarkCategory("Llama7b")]
+    public Plan Optimal_Llama7b() =>
+        Planner.Create(_llama7b, new PlannerOptions { Search = SearchKind.Optimal, WorldSize = 8, DeviceMemoryBytes = 24L << 30 });
+
+    /// <summary>One first-fit pass in declaration order at a fixed chunk size: the unit a size search repeats.</summary>
+    private static int FirstFit(long[] numels)
     {
         int chunks = 0;
         long left = 0;
-        foreach (long n in _llamaNumels)
+        foreach (long n in numels)
         {
             if (n > left)
             {
@@ -40,20 +71,6 @@ public class PlannerBenchmarks
 
         return chunks;
     }
-
-    [Benchmark]
-    public Plan MinimumWaste_Gpt2Xl() => Planner.Create(_gpt2Xl, new PlannerOptions { WorldSize = 8, Prefetch = true });
-
-    [Benchmark]
-    public Plan MinimumWaste_Llama7b() => Planner.Create(_llama7b, new PlannerOptions { WorldSize = 8, Prefetch = true });
-
-    [Benchmark]
-    public Plan Optimal_Gpt2Xl() =>
-        Planner.Create(_gpt2Xl, new PlannerOptions { Search = SearchKind.Optimal, DeviceMemoryBytes = 8L << 30 });
-
-    [Benchmark]
-    public Plan Optimal_Llama7b() =>
-        Planner.Create(_llama7b, new PlannerOptions { Search = SearchKind.Optimal, WorldSize = 8, DeviceMemoryBytes = 24L << 30 });
 
     private static PlanParameter P(string name, params long[] shape) => new(name, shape, [PlanParameter.DefaultModule(name)]);
 

@@ -30,6 +30,15 @@ public class SchedulerBenchmarks
         _uses = Enumerable.Range(0, Chunks)
             .Select(c => Enumerable.Range(0, _steps.Length).Where(s => _steps[s].Contains(c)).ToArray())
             .ToArray();
+
+        // Both walks must make the same decisions, or the ratio compares different work.
+        int baseline = SortedSetWalk();
+        int scheduler = PrefetchSchedulerWalk();
+        if (baseline != scheduler)
+        {
+            throw new InvalidOperationException(
+                $"The sorted-set walk evicted {baseline} chunks but PrefetchScheduler evicted {scheduler}.");
+        }
     }
 
     [Benchmark(Baseline = true)]

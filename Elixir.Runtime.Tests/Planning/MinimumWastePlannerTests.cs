@@ -25,6 +25,21 @@ public sealed class MinimumWastePlannerTests
     }
 
     [Fact]
+    public void TiedWaste_KeepsTheSmallerSize()
+    {
+        // The largest parameter is exactly 32 MiB of fp32, so the range runs from 8,388,608 elements in steps of 256.
+        // At 8,388,608: [a, b] fill one chunk, [c] leaves 100. At 16,777,216 all three fit in one chunk with the
+        // same 100 left. Every size between holds [a, b] with 256k spare and [c] alone: 2 * 256k + 100. Above,
+        // one chunk wastes more than 100. The two sizes tie; upstream's strict "<" keeps the first.
+        PlanParameter[] ps = [P("a.w", 1_000_000), P("b.w", 7_388_608), P("c.w", 8_388_508)];
+        var plan = Planner.Create(ps, new PlannerOptions());
+        Assert.Equal(8_388_608, plan.ChunkSize);
+        Assert.Equal(100, plan.WasteElements);
+        Assert.Equal(2, plan.PublicChunkCount);
+        Assert.Equal([["a.w", "b.w"], ["c.w"]], plan.PublicChunks.Select(c => c.Tensors.Select(t => t.Name).ToArray()));
+    }
+
+    [Fact]
     public void ChunkSize_IsRoundedUpToTheWorldSize()
     {
         PlanParameter[] ps = [P("a.w", 5_000_000), P("b.w", 5_000_000), P("c.w", 5_000_000)];

@@ -18,7 +18,10 @@ public interface IKernels
     /// <summary>True when any element is NaN or infinite. Waits for <paramref name="stream"/>.</summary>
     bool HasNonFinite(BufferSlice data, DType type, IStream? stream = null);
 
-    /// <summary>The sum of squares of the elements, accumulated in a fixed order. Waits for <paramref name="stream"/>.</summary>
+    /// <summary>
+    /// The sum of squares of the elements: each element widened to fp32, squared and accumulated in double (exact
+    /// squares, so only the additions round), in a fixed order. Waits for <paramref name="stream"/>.
+    /// </summary>
     double SumOfSquares(BufferSlice data, DType type, IStream? stream = null);
 
     /// <summary>
