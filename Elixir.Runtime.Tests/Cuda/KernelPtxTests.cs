@@ -30,6 +30,13 @@ public sealed class KernelPtxTests
         Assert.Contains(".target sm_80", ptx);
     }
 
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void Each_ptx_states_its_isa_version_for_the_driver_error(string kernel)
+    {
+        Assert.Matches(@"^\d+\.\d+$", KernelSources.PtxIsaVersion(kernel));
+    }
+
     // The argument lists CudaKernels hands cuLaunchKernel, in order: ptr = nint or CUdeviceptr (8 bytes),
     // int = int or a DType code (4), u64 = ulong element count (8), f32 = float (4). cuLaunchKernel copies each
     // argument with the size the PTX declares, so a list that drifts from the kernel reads the wrong bytes.
