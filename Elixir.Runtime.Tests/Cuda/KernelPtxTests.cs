@@ -30,6 +30,49 @@ public sealed class KernelPtxTests
         Assert.Contains(".target sm_80", ptx);
     }
 
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void Each_ptx_states_its_isa_version_for_the_driver_error(string kernel)
+    {
+        Assert.Matches(@"^\d+\.\d+$", KernelSources.PtxIsaVersion(kernel));
+    }
+
+    // The argument lists CudaKernels hands cuLaunchKernel, in order: ptr = nint or CUdeviceptr (8 bytes),
+    // int = int or a DType code (4), u64 = ulong element count (8), f32 = float (4). cuLaunchKernel copies each
+    // argument with the size the PTX declares, so a list that drifts from the kernel reads the wrong bytes.
+    public static TheoryData<string, string> LaunchLayouts => new()
+    {
+        { "scale", "ptr int f32 u64" },
+        { "cast", "ptr int ptr int u64" },
+        { "nonfinite", "ptr int u64 ptr" },
+        { "sumsq", "ptr int u64 ptr" },
+        { "adam", "ptr ptr ptr ptr int ptr int u64 f32 f32 f32 f32 f32 int f32 f32 f32" },
+        { "sgd", "ptr ptr ptr int ptr int u64 f32 f32 f32 f32 int int f32" },
+    };
+
+    [Theory]
+    [MemberData(nameof(LaunchLayouts))]
+    public void Each_kernel_takes_the_parameters_cuda_kernels_passes(string kernel, string layout)
+    {
+        string ptx = Encoding.UTF8.GetString(KernelSources.Read($"{kernel}.ptx"));
+        int start = ptx.IndexOf($".visible .entry elixir_{kernel}(", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"kernels/{kernel}.ptx has no entry elixir_{kernel}.");
+        string parameters = ptx[start..ptx.IndexOf(')', start)];
+        string[] declared = [.. parameters.Split('\n')
+            .Select(line => line.Trim())
+            .Where(line => line.StartsWith(".param ", StringComparison.Ordinal))
+            .Select(line => line.Split(' ')[1])];
+
+        string[] expected = [.. layout.Split(' ').Select(kind => kind switch
+        {
+            "ptr" or "u64" => ".u64",
+            "int" => ".u32",
+            "f32" => ".f32",
+            _ => throw new ArgumentException(kind),
+        })];
+        Assert.Equal(expected, declared);
+    }
+
     [Fact]
     public void The_source_files_on_disk_match_the_embedded_ones()
     {

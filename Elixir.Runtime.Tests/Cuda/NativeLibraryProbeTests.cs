@@ -43,7 +43,7 @@ public sealed class NativeLibraryProbeTests
         NativeLibraryAvailability result = NativeLibraryProbe.Probe(name, "ELIXIR_TEST_LIBRARY", _ => null, ["/first", "/second"]);
 
         Assert.False(result.IsAvailable);
-        Assert.Equal([$"{name} (system loader search path)", $"/first/{name}", $"/second/{name}"], result.Searched);
+        Assert.Equal(["ELIXIR_TEST_LIBRARY (not set)", $"{name} (system loader search path)", $"/first/{name}", $"/second/{name}"], result.Searched);
     }
 
     [Fact]
@@ -69,5 +69,34 @@ public sealed class NativeLibraryProbeTests
         var exception = new NativeLibraryNotAvailableException("libnccl.so.2", ["a", "b"]);
 
         Assert.Equal("libnccl.so.2 is not available; searched: a; b.", exception.Message);
+    }
+
+    [Fact]
+    public void Without_the_driver_opening_a_device_throws_the_not_available_error_instead_of_a_loader_exception()
+    {
+        Assert.SkipWhen(NativeLibraries.Cuda.IsAvailable, $"This machine has the CUDA driver ({NativeLibraries.Cuda.Describe()})");
+        Assert.SkipWhen(Environment.GetEnvironmentVariable("ELIXIR_CUDA_LIBRARY") is { Length: > 0 }, "ELIXIR_CUDA_LIBRARY is set; the search is the override alone.");
+
+        var e = Assert.Throws<NativeLibraryNotAvailableException>(() => CudaDevice.Open(0));
+
+        Assert.Equal("libcuda.so.1", e.Library);
+        Assert.Contains("ELIXIR_CUDA_LIBRARY", e.Message);
+        Assert.Contains("libcuda.so.1 (system loader search path)", e.Message);
+        Assert.Equal(0, CudaPlatform.DeviceCount);
+        Assert.StartsWith("libcuda.so.1 is not available; searched: ", CudaPlatform.UnavailableReason);
+    }
+
+    [Fact]
+    public void Without_nccl_its_entry_points_throw_the_not_available_error_listing_the_python_folders_too()
+    {
+        Assert.SkipWhen(NativeLibraries.Nccl.IsAvailable, $"This machine has NCCL ({NativeLibraries.Nccl.Describe()})");
+        Assert.SkipWhen(Environment.GetEnvironmentVariable("ELIXIR_NCCL_LIBRARY") is { Length: > 0 }, "ELIXIR_NCCL_LIBRARY is set; the search is the override alone.");
+
+        var e = Assert.Throws<NativeLibraryNotAvailableException>(() => NcclCommunicator.CreateUniqueId());
+
+        Assert.Equal("libnccl.so.2", e.Library);
+        Assert.Equal(["ELIXIR_NCCL_LIBRARY (not set)", "libnccl.so.2 (system loader search path)"], e.Searched.Take(2));
+        Assert.All(e.Searched.Skip(2), folder => Assert.EndsWith(Path.Combine("nvidia", "nccl", "lib", "libnccl.so.2"), folder));
+        Assert.False(CudaPlatform.IsNcclAvailable);
     }
 }

@@ -17,7 +17,16 @@ internal sealed class KernelModule : IDisposable
         device.MakeCurrent();
         fixed (byte* text = image)
         {
-            CudaDriver.cuModuleLoadData(out nint handle, text).ThrowIfFailed();
+            CUresult result = CudaDriver.cuModuleLoadData(out nint handle, text);
+            if (result == CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION)
+            {
+                // The committed PTX carries the ISA version of the nvcc that built it; an older driver cannot JIT it.
+                throw CudaStatus.ToException(result,
+                    $"cuModuleLoadData(kernels/{name}.ptx, PTX ISA {KernelSources.PtxIsaVersion(name)}) on a CUDA {CudaDevice.DriverVersion} driver "
+                    + "(update the driver, or rebuild the PTX with build-ptx.sh and an nvcc no newer than the driver)");
+            }
+
+            result.ThrowIfFailed($"cuModuleLoadData(kernels/{name}.ptx)");
             module = new CudaModuleHandle(device.Context, handle);
         }
     }

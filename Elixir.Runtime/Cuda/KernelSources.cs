@@ -28,6 +28,20 @@ internal static class KernelSources
     internal static string SourceHash(string name) =>
         Convert.ToHexStringLower(SHA256.HashData([.. Read($"{name}.cu"), .. Read("dtype.cuh")]));
 
+    /// <summary>The PTX ISA version (<c>.version X.Y</c>) of <c>NAME.ptx</c>, which sets the oldest driver that can JIT it; empty when absent.</summary>
+    internal static string PtxIsaVersion(string name)
+    {
+        foreach (string line in Encoding.UTF8.GetString(Read($"{name}.ptx")).Split('\n'))
+        {
+            if (line.StartsWith(".version ", StringComparison.Ordinal))
+            {
+                return line[".version ".Length..].Trim();
+            }
+        }
+
+        return string.Empty;
+    }
+
     /// <summary>The hash recorded in the first line of <c>NAME.ptx</c>, or an empty string when it has none.</summary>
     internal static string RecordedHash(string name)
     {

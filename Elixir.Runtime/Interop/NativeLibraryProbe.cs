@@ -5,7 +5,7 @@ namespace Elixir.Interop;
 /// <summary>
 /// Finds a native library without ever throwing: an override variable, when set, is the only place tried
 /// (a wrong override must not be silently replaced by another copy); otherwise the loader's own search by
-/// name, then the given folders.
+/// name, then the given folders. The unset variable is listed too, so the error tells how to point at a copy.
 /// </summary>
 internal static class NativeLibraryProbe
 {
@@ -26,6 +26,7 @@ internal static class NativeLibraryProbe
             return TryLoad(overridePath, fileName, searched);
         }
 
+        searched.Add($"{overrideVariable} (not set)");
         searched.Add($"{fileName} (system loader search path)");
         if (NativeLibrary.TryLoad(fileName, out nint handle))
         {

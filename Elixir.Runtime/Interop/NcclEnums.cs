@@ -11,6 +11,7 @@ internal enum ncclResult_t
     ncclInvalidUsage = 5,
     ncclRemoteError = 6,
     ncclInProgress = 7,
+    ncclTimeout = 8,
 }
 
 /// <summary><c>ncclDataType_t</c>, named as in <c>nccl.h</c>.</summary>
