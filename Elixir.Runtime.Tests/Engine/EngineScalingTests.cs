@@ -75,12 +75,12 @@ public sealed class EngineScalingTests
     {
         const float MaxNorm = 0.05f;
         var options = new EngineOptions { Sgd = new SgdOptions(new SgdHyperParameters(LearningRate: 0.5f)), MaxGradientNorm = MaxNorm };
-        var results = EngineRanks.Run(worldSize, () => new Elixir.Samples.Training.MlpTraining(Config, 16 / worldSize, 3).Definition, options, TwoChunks,
+        var results = EngineRanks.Run(worldSize, () => MlpEngineTests.Define(16 / worldSize), options, TwoChunks,
             (engine, model) =>
             {
                 var batch = new MlpEngineTests.Batch(16 / worldSize);
                 batch.Fill(0, engine.Communicator.Rank, worldSize);
-                new MlpEngineTests.EngineMlp((LayoutInstance<MlpLayout>)model.Instances[0], model.Modules[0], new MlpModel(Config, 1)).Run(engine, batch);
+                ModelRegistry<Elixir.Samples.Training.MlpTraining>.Of(model).Pass(engine, batch.Inputs, batch.Targets);
                 return (engine.Step(), engine.GatherParameters());
             });
 

@@ -36,24 +36,12 @@ public sealed class Gpt2EngineTests
         }
     }
 
-    private static readonly Dictionary<ModelDefinition, Gpt2Training> Models = new(ReferenceEqualityComparer.Instance);
-
     internal static Gpt2Training NewModel(int worldSize)
     {
         var model = new Gpt2Training(Gpt2EngineRun.Config, Gpt2EngineRun.GlobalBatch / worldSize, Gpt2EngineRun.Seed);
-        lock (Models)
-        {
-            Models[model.Definition] = model;
-        }
-
+        ModelRegistry<Gpt2Training>.Register(model, model.Definition);
         return model;
     }
 
-    internal static Gpt2Training ModelOf(ModelDefinition definition)
-    {
-        lock (Models)
-        {
-            return Models[definition];
-        }
-    }
+    internal static Gpt2Training ModelOf(ModelDefinition definition) => ModelRegistry<Gpt2Training>.Of(definition);
 }

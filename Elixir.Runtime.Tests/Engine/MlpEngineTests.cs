@@ -28,19 +28,8 @@ public sealed class MlpEngineTests
     public void Fp32Training_EndsBitForBitWhereThePlainReferenceEnds(int worldSize, string optimizer)
     {
         const int Steps = 5;
-        var options = Options(optimizer);
-        var results = EngineRanks.Run(worldSize, () => new MlpTraining(Config, GlobalBatch / worldSize, Seed).Definition, options, TwoChunks,
-            (engine, model) =>
-            {
-                var training = Rebind(model);
-                for (int step = 0; step < Steps; step++)
-                {
-                    Pass(training, engine, step, worldSize);
-                    Assert.False(engine.Step().Skipped);
-                }
-
-                return engine.GatherParameters();
-            });
+        var results = EngineRanks.Run(worldSize, () => Define(GlobalBatch / worldSize), Options(optimizer), TwoChunks,
+            (engine, model) => TrainAndGather(engine, model, Steps));
 
         var expected = Reference(worldSize, Steps, optimizer);
         foreach (var parameters in results)
@@ -62,18 +51,8 @@ public sealed class MlpEngineTests
             ReduceInFp32 = worldSize > 2,
             LossScaling = type == DType.Float16 ? new LossScalerOptions(InitialScale: 1024f) : null,
         };
-        var results = EngineRanks.Run(worldSize, () => new MlpTraining(Config, GlobalBatch / worldSize, Seed).Definition, options, TwoChunks,
-            (engine, model) =>
-            {
-                var training = Rebind(model);
-                for (int step = 0; step < Steps; step++)
-                {
-                    Pass(training, engine, step, worldSize);
-                    Assert.False(engine.Step().Skipped);
-                }
-
-                return engine.GatherParameters();
-            });
+        var results = EngineRanks.Run(worldSize, () => Define(GlobalBatch / worldSize), options, TwoChunks,
+            (engine, model) => TrainAndGather(engine, model, Steps));
 
         // Parameters and gradients are rounded to 16 bits every step. An Adam step moves a weight by at most about
         // lr, so no weight can drift more than 2 × steps × lr from the fp32 run; on average the drift is far smaller.
@@ -102,24 +81,24 @@ public sealed class MlpEngineTests
     public void FourMicroBatchesOfB_EqualOneBatchOf4B(int worldSize)
     {
         const int B = 4;
-        var accumulated = EngineRanks.Run(worldSize, () => new MlpTraining(Config, B / worldSize, Seed).Definition,
-            Options("adamw") with { AccumulationSteps = 4 }, TwoChunks,
+        const int Steps = 3;
+        var sampler = new RegressionBatchSampler(Config.Inputs, Config.Outputs, 4 * B, Seed);
+        var accumulated = EngineRanks.Run(worldSize, () => Define(B / worldSize), Options("adamw") with { AccumulationSteps = 4 }, TwoChunks,
             (engine, model) =>
             {
-                var layer = (LayoutInstance<MlpLayout>)model.Instances[0];
-                var sampler = new RegressionBatchSampler(Config.Inputs, Config.Outputs, 4 * B, Seed);
+                var training = ModelRegistry<MlpTraining>.Of(model);
                 var inputs = new float[4 * B * Config.Inputs];
                 var targets = new float[4 * B * Config.Outputs];
-                for (int step = 0; step < 3; step++)
+                int rows = B / worldSize;
+                for (int step = 0; step < Steps; step++)
                 {
                     sampler.Fill(step, 0, 1, inputs, targets);
                     for (int micro = 0; micro < 4; micro++)
                     {
-                        // Micro-batch m on rank r takes rows [m*B + r*B/N, ...) of the big batch.
-                        int rows = B / worldSize;
+                        // Micro-batch m on rank r takes its rows of the m-th quarter of the big batch.
                         int start = micro * B + engine.Communicator.Rank * rows;
-                        PassOn(engine, model, layer, inputs.AsSpan(start * Config.Inputs, rows * Config.Inputs),
-                            targets.AsSpan(start * Config.Outputs, rows * Config.Outputs), rows);
+                        training.Pass(engine, inputs.AsSpan(start * Config.Inputs, rows * Config.Inputs),
+                            targets.AsSpan(start * Config.Outputs, rows * Config.Outputs));
                     }
 
                     Assert.False(engine.Step().Skipped);
@@ -128,17 +107,16 @@ public sealed class MlpEngineTests
                 return engine.GatherParameters();
             });
 
-        var whole = EngineRanks.Run(1, () => new MlpTraining(Config, 4 * B, Seed).Definition, Options("adamw"), TwoChunks,
+        var whole = EngineRanks.Run(1, () => Define(4 * B), Options("adamw"), TwoChunks,
             (engine, model) =>
             {
-                var training = Rebind(model);
-                var sampler = new RegressionBatchSampler(Config.Inputs, Config.Outputs, 4 * B, Seed);
+                var training = ModelRegistry<MlpTraining>.Of(model);
                 var inputs = new float[4 * B * Config.Inputs];
                 var targets = new float[4 * B * Config.Outputs];
-                for (int step = 0; step < 3; step++)
+                for (int step = 0; step < Steps; step++)
                 {
                     sampler.Fill(step, 0, 1, inputs, targets);
-                    PassOn(engine, model, (LayoutInstance<MlpLayout>)model.Instances[0], inputs, targets, 4 * B);
+                    training.Pass(engine, inputs, targets);
                     engine.Step();
                 }
 
@@ -158,29 +136,33 @@ public sealed class MlpEngineTests
     [Fact]
     public void ATrainingStepAfterWarmUp_AllocatesNothingOnAnyRank()
     {
-        var allocated = EngineRanks.Run(2, () => new MlpTraining(Config, GlobalBatch / 2, Seed).Definition, Options("adamw"), TwoChunks,
+        var allocated = EngineRanks.Run(2, () => Define(GlobalBatch / 2), Options("adamw"), TwoChunks,
             (engine, model) =>
             {
-                var training = Rebind(model);
-                var buffers = new Batch(GlobalBatch / 2);
-                for (int step = 0; step < 3; step++)
+                var training = ModelRegistry<MlpTraining>.Of(model);
+                var batch = new Batch(GlobalBatch / 2);
+                long before = 0;
+                for (int step = 0; step < 6; step++)
                 {
-                    buffers.Fill(step, engine.Communicator.Rank, 2);
-                    training.Run(engine, buffers);
-                    engine.Step();
-                }
+                    if (step == 3)
+                    {
+                        before = GC.GetAllocatedBytesForCurrentThread();
+                    }
 
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                for (int step = 3; step < 6; step++)
-                {
-                    buffers.Fill(step, engine.Communicator.Rank, 2);
-                    training.Run(engine, buffers);
+                    batch.Fill(step, engine.Communicator.Rank, 2);
+                    training.Pass(engine, batch.Inputs, batch.Targets);
                     engine.Step();
                 }
 
                 return GC.GetAllocatedBytesForCurrentThread() - before;
             });
         Assert.All(allocated, bytes => Assert.Equal(0, bytes));
+    }
+
+    internal static ModelDefinition Define(int rows)
+    {
+        var training = new MlpTraining(Config, rows, Seed);
+        return ModelRegistry<MlpTraining>.Register(training, training.Definition);
     }
 
     internal static EngineOptions Options(string optimizer) => optimizer == "sgd"
@@ -239,31 +221,20 @@ public sealed class MlpEngineTests
         }
     }
 
-    private static void Pass(EngineMlp training, TrainingEngine engine, int step, int worldSize)
+    private static IReadOnlyDictionary<string, float[]> TrainAndGather(TrainingEngine engine, ModelDefinition model, int steps)
     {
+        var training = ModelRegistry<MlpTraining>.Of(model);
+        int worldSize = engine.Communicator.WorldSize;
         var batch = new Batch(GlobalBatch / worldSize);
-        batch.Fill(step, engine.Communicator.Rank, worldSize);
-        training.Run(engine, batch);
-    }
-
-    private static void PassOn(TrainingEngine engine, ModelDefinition model, LayoutInstance<MlpLayout> layer,
-        ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows)
-    {
-        var mlp = new MlpModel(Config, rows);
-        mlp.SetBatch(inputs, targets);
-        using (engine.Forward(model.Modules[0]))
+        for (int step = 0; step < steps; step++)
         {
-            mlp.Forward(layer.Parameters);
+            batch.Fill(step, engine.Communicator.Rank, worldSize);
+            training.Pass(engine, batch.Inputs, batch.Targets);
+            Assert.False(engine.Step().Skipped);
         }
 
-        using (engine.Backward(model.Modules[0]))
-        {
-            mlp.Backward(layer.Parameters, layer.Gradients);
-        }
+        return engine.GatherParameters();
     }
-
-    private static EngineMlp Rebind(ModelDefinition model) =>
-        new((LayoutInstance<MlpLayout>)model.Instances[0], model.Modules[0], new MlpModel(Config, 1));
 
     /// <summary>One rank's batch of the global batch for a step.</summary>
     internal sealed class Batch(int rows)
@@ -275,33 +246,5 @@ public sealed class MlpEngineTests
         public float[] Targets { get; } = new float[rows * Config.Outputs];
 
         public void Fill(int step, int rank, int worldSize) => _sampler.Fill(step, rank, worldSize, Inputs, Targets);
-    }
-
-    /// <summary>The MLP's pass through the engine's scopes over the layout instance of the engine's own definition.</summary>
-    internal sealed class EngineMlp(LayoutInstance<MlpLayout> layer, ComputeModule module, MlpModel model)
-    {
-        private MlpModel _model = model;
-
-        public float Run(TrainingEngine engine, Batch batch)
-        {
-            if (_model.Batch * Config.Inputs != batch.Inputs.Length)
-            {
-                _model = new MlpModel(Config, batch.Inputs.Length / Config.Inputs);
-            }
-
-            _model.SetBatch(batch.Inputs, batch.Targets);
-            float loss;
-            using (engine.Forward(module))
-            {
-                loss = _model.Forward(layer.Parameters);
-            }
-
-            using (engine.Backward(module))
-            {
-                _model.Backward(layer.Parameters, layer.Gradients);
-            }
-
-            return loss;
-        }
     }
 }
