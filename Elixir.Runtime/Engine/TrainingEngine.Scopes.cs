@@ -38,7 +38,7 @@ public sealed partial class TrainingEngine
                 $"Forward of module '{module.Name}' during the backward pass; finish the backward pass (every module's gradients) first.");
         }
 
-        if (module.ForwardRuns > 0 && !module.AllMultiUse)
+        if (_pass == Pass.Forward && module.ForwardRuns > 0 && !module.AllMultiUse)
         {
             var single = module.Tensors.Where(t => !t.Instance.Table[t.Index].MultiUse).Select(t => $"'{t.FullName}'").Take(3);
             throw new EngineUsageException(
