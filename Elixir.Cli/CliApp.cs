@@ -19,6 +19,7 @@ public static class CliApp
         var root = new RootCommand("Elixir for .NET: chunk-based sharded training.")
         {
             PlanCommand.Create(),
+            TrainCommand.Create(),
         };
 
         var parsed = root.Parse(args);
