@@ -38,17 +38,16 @@ public sealed partial class TrainingEngine
                 $"Forward of module '{module.Name}' during the backward pass; finish the backward pass (every module's gradients) first.");
         }
 
-        if (_pass == Pass.Forward && module.ForwardRuns > 0 && !module.AllMultiUse)
+        if (_pass == Pass.Idle)
+        {
+            StartPass();
+        }
+        else if (module.ForwardRuns > 0 && !module.AllMultiUse)
         {
             var single = module.Tensors.Where(t => !t.Instance.Table[t.Index].MultiUse).Select(t => $"'{t.FullName}'").Take(3);
             throw new EngineUsageException(
                 $"Module '{module.Name}' already ran forward in this pass; running it again needs every tensor declared multi-use, " +
                 $"and {string.Join(", ", single)} are not.");
-        }
-
-        if (_pass == Pass.Idle)
-        {
-            StartPass();
         }
 
         CheckProfiledStep(module);
@@ -153,16 +152,18 @@ public sealed partial class TrainingEngine
     private void StartPass()
     {
         _fetcher.Reset();
-        foreach (var instance in Model.Instances)
+        var instances = Model.Instances;
+        for (int i = 0; i < instances.Count; i++)
         {
-            Array.Clear(instance.ForwardUses);
-            Array.Clear(instance.BackwardUses);
+            Array.Clear(instances[i].ForwardUses);
+            Array.Clear(instances[i].BackwardUses);
         }
 
-        foreach (var module in Model.Modules)
+        var modules = Model.Modules;
+        for (int m = 0; m < modules.Count; m++)
         {
-            module.ForwardRuns = 0;
-            module.BackwardRuns = 0;
+            modules[m].ForwardRuns = 0;
+            modules[m].BackwardRuns = 0;
         }
 
         _reducedChunks = 0;

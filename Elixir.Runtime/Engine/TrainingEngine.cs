@@ -45,6 +45,8 @@ public sealed partial class TrainingEngine : IDisposable
     private readonly NativeBuffer _gradientScratch;
     private readonly NativeBuffer _persistentGradients;
     private readonly DynamicLossScaler? _scaler;
+    private readonly Dictionary<ITensorStateCounter, LayoutInstance> _instanceOfMaster = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, System.Collections.Immutable.ImmutableArray<long>> _shapes = new(StringComparer.Ordinal);
     private ChunkFetcher _fetcher;
     private List<int>? _profile;
     private int[]? _profiledSteps;
@@ -92,6 +94,11 @@ public sealed partial class TrainingEngine : IDisposable
         foreach (var instance in model.Instances)
         {
             instance.PrepareStorage(options.ParameterType, location);
+            _instanceOfMaster[instance.MasterCounter] = instance;
+            for (int t = 0; t < instance.Table.Count; t++)
+            {
+                _shapes[instance.FullNames[t]] = instance.Table[t].Shape;
+            }
         }
 
         var cleanup = new List<IDisposable>();
@@ -321,7 +328,7 @@ public sealed partial class TrainingEngine : IDisposable
                     continue;
                 }
 
-                var instance = Model.Instances.First(i => ReferenceEquals(i.MasterCounter, tensor.Counter));
+                var instance = _instanceOfMaster[tensor.Counter];
                 string name = instance.FullNames[tensor.Index];
                 ref readonly var slot = ref instance.Table[tensor.Index];
                 int group = _options.Adam?.GroupOf(name, slot) ?? _options.Sgd!.GroupOf(name, slot);
