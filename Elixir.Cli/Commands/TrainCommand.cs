@@ -24,6 +24,10 @@ internal static class TrainCommand
     private static readonly Option<int> s_logEvery = new("--log-every") { Description = "Steps between progress lines", DefaultValueFactory = _ => 10 };
     private static readonly Option<string> s_corpus = new("--corpus") { Description = "A UTF-8 text file to train on (default: the generated sample text)" };
     private static readonly Option<bool> s_verify = new("--verify") { Description = "Repeat the steps on 1 rank and report the largest parameter difference" };
+    private static readonly Option<string> s_checkpointDir = new("--checkpoint-dir") { Description = $"Save checkpoints ({TrainingRun.CheckpointPrefix}*.safetensors) here at the end of training" };
+    private static readonly Option<int> s_checkpointEvery = new("--checkpoint-every") { Description = "Also save a checkpoint every N steps (needs --checkpoint-dir)" };
+    private static readonly Option<bool> s_consolidated = new("--consolidated") { Description = "Save one consolidated file instead of one shard per rank" };
+    private static readonly Option<bool> s_resume = new("--resume") { Description = "Resume from the checkpoint in --checkpoint-dir (saved on any number of ranks)" };
     private static readonly Option<int> s_channels = new("--channels") { Description = "Model width C", DefaultValueFactory = _ => s_defaults.Channels };
     private static readonly Option<int> s_layers = new("--layers") { Description = "Transformer blocks L", DefaultValueFactory = _ => s_defaults.Layers };
     private static readonly Option<int> s_heads = new("--heads") { Description = "Attention heads H (must divide C)", DefaultValueFactory = _ => s_defaults.Heads };
@@ -35,6 +39,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train the sample GPT-2 character model over in-process ranks.")
         {
             s_ranks, s_dtype, s_offload, s_prefetch, s_steps, s_batch, s_accumulation, s_lr, s_clip, s_seed, s_logEvery, s_corpus, s_verify,
+            s_checkpointDir, s_checkpointEvery, s_consolidated, s_resume,
             s_channels, s_layers, s_heads, s_sequenceLength,
         };
         command.SetAction(Run);
@@ -47,16 +52,26 @@ internal static class TrainCommand
         var corpus = settings.CorpusPath is null ? TrainingCorpus.Sample() : TrainingCorpus.Read(settings.CorpusPath, settings.SequenceLength);
         var output = result.InvocationConfiguration.Output;
         var reporter = new ProgressReporter(output, settings, corpus.Source);
+        // A resumed run may overwrite the checkpoint it started from, so its 1-rank reference runs first.
+        TrainingOutcome? reference = settings.Verify && settings.Resume ? Reference(settings, corpus, reporter) : null;
         var outcome = TrainingRun.Execute(settings, corpus, settings.Verify, reporter.Started, reporter.Stepped);
         reporter.Finished(outcome);
         if (settings.Verify)
         {
-            var single = TrainingRun.Execute(settings.OnOneRank(), corpus, gatherParameters: true, started: null, stepped: null);
-            var difference = ParameterDifference.Largest(outcome.Parameters!, single.Parameters!);
-            reporter.Line($"verify: largest parameter difference between {settings.Ranks} ranks and 1 rank: {difference.Value:G9} (tensor {difference.Tensor}, {difference.Count:N0} parameters compared)");
+            reference ??= Reference(settings, corpus, reporter);
+            var difference = ParameterDifference.Largest(outcome.Parameters!, reference.Parameters!);
+            reporter.Line(
+                $"verify: largest parameter difference between {settings.Ranks} rank{(settings.Ranks == 1 ? "" : "s")} and 1 rank: {difference.Value:G6} ({(difference.Value > 0 ? $"in {difference.Tensor}; " : "")}{difference.Count:N0} parameters compared)");
         }
 
         return ExitCodes.Success;
+    }
+
+    private static TrainingOutcome Reference(TrainSettings settings, TrainingCorpus corpus, ProgressReporter reporter)
+    {
+        var reference = TrainingRun.Execute(settings.OnOneRank(), corpus, gatherParameters: true, started: null, stepped: null);
+        reporter.Line($"verify: the same steps on 1 rank took {reference.Elapsed.TotalSeconds:F1} s");
+        return reference;
     }
 
     private static TrainSettings ReadSettings(ParseResult result)
@@ -90,6 +105,20 @@ internal static class TrainCommand
             throw new CliException(ExitCodes.Usage, $"--heads {heads} does not divide --channels {channels}.");
         }
 
+        string? checkpointDir = result.GetValue(s_checkpointDir);
+        int checkpointEvery = result.GetValue(s_checkpointEvery);
+        if (checkpointEvery < 0)
+        {
+            throw new CliException(ExitCodes.Usage, $"--checkpoint-every must be ≥ 0, got {checkpointEvery}.");
+        }
+
+        bool resume = result.GetValue(s_resume);
+        if (checkpointDir is null && (resume || checkpointEvery > 0 || result.GetValue(s_consolidated)))
+        {
+            string option = resume ? "--resume" : checkpointEvery > 0 ? "--checkpoint-every" : "--consolidated";
+            throw new CliException(ExitCodes.Usage, $"{option} needs --checkpoint-dir.");
+        }
+
         return new TrainSettings
         {
             Ranks = ranks,
@@ -114,6 +143,10 @@ internal static class TrainCommand
             SequenceLength = Positive(result, s_sequenceLength),
             CorpusPath = result.GetValue(s_corpus),
             Verify = result.GetValue(s_verify),
+            CheckpointDirectory = checkpointDir,
+            CheckpointEvery = checkpointEvery,
+            Consolidated = result.GetValue(s_consolidated),
+            Resume = resume,
         };
     }
 

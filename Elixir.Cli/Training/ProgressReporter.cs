@@ -27,11 +27,11 @@ internal sealed class ProgressReporter(TextWriter output, TrainSettings settings
         _lastLogged = new StepReport(start.FirstStep, 0, default, TimeSpan.Zero, 0, 0, 0);
     }
 
-    /// <summary>Counts skipped steps and writes a line every <see cref="TrainSettings.LogEvery"/> steps and at the last.</summary>
+    /// <summary>Counts skipped steps and writes a line every <see cref="TrainSettings.LogEvery"/> applied steps and at the last.</summary>
     public void Stepped(StepReport report)
     {
         _skippedSinceLog += report.Result.Skipped ? 1 : 0;
-        if (report.Step % settings.LogEvery != 0 && report.Step != settings.Steps)
+        if (report.Result.Skipped || (report.Step % settings.LogEvery != 0 && report.Step != settings.Steps))
         {
             return;
         }
@@ -68,7 +68,7 @@ internal sealed class ProgressReporter(TextWriter output, TrainSettings settings
         double first = outcome.Losses.Take(window).Average();
         double last = outcome.Losses.TakeLast(window).Average();
         output.WriteLine(Format(
-            $"done: {outcome.Losses.Length} steps in {outcome.Elapsed.TotalSeconds:F1} s, {outcome.TokensPerSecond:F0} tok/s; ") + Format(
+            $"done: {outcome.Losses.Length} steps (to step {outcome.FirstStep + outcome.Losses.Length}) in {outcome.Elapsed.TotalSeconds:F1} s, {outcome.TokensPerSecond:F0} tok/s; ") + Format(
             $"final loss {outcome.Losses[^1]:F4}; mean loss of the first {window} steps {first:F4}, of the last {window} {last:F4}") + Format(
             $"{(outcome.Skipped > 0 ? $"; skipped {outcome.Skipped}" : "")}{(outcome.LossScale != 1f ? $"; loss scale {outcome.LossScale:G}" : "")}"));
     }

@@ -17,7 +17,7 @@ internal sealed record TrainSettings
     /// <summary>Prefetch chunks by furthest next use after the first pass.</summary>
     public required bool Prefetch { get; init; }
 
-    /// <summary>Optimizer steps to train for (counting from 0, so a resumed run stops at the same step).</summary>
+    /// <summary>Optimizer updates to reach (skipped steps do not count; a resumed run continues from its checkpoint's count).</summary>
     public required int Steps { get; init; }
 
     /// <summary>Sequences per optimizer step over all ranks and micro-batches.</summary>
@@ -56,12 +56,30 @@ internal sealed record TrainSettings
     /// <summary>Repeat the steps on one rank and compare the parameters.</summary>
     public bool Verify { get; init; }
 
+    /// <summary>Where checkpoints are saved and resumed from, or null for none.</summary>
+    public string? CheckpointDirectory { get; init; }
+
+    /// <summary>Save a checkpoint every this many steps (0: only at the end) when <see cref="CheckpointDirectory"/> is set.</summary>
+    public int CheckpointEvery { get; init; }
+
+    /// <summary>Write one consolidated file instead of one shard per rank.</summary>
+    public bool Consolidated { get; init; }
+
+    /// <summary>Load the checkpoint in <see cref="CheckpointDirectory"/> before training.</summary>
+    public bool Resume { get; init; }
+
+    /// <summary>Save checkpoints to <see cref="CheckpointDirectory"/> (false for the verifying run, which only reads).</summary>
+    public bool SaveCheckpoints => CheckpointDirectory is not null && !ReadOnlyCheckpoints;
+
+    /// <summary>Never write to <see cref="CheckpointDirectory"/>.</summary>
+    public bool ReadOnlyCheckpoints { get; init; }
+
     /// <summary>Sequences per micro-batch over all ranks.</summary>
     public int MicroBatch => Batch / Accumulation;
 
     /// <summary>Sequences per micro-batch on one rank.</summary>
     public int LocalBatch => Batch / Accumulation / Ranks;
 
-    /// <summary>The settings of the one-rank run <see cref="Verify"/> compares against.</summary>
-    public TrainSettings OnOneRank() => this with { Ranks = 1, Verify = false };
+    /// <summary>The settings of the one-rank run <see cref="Verify"/> compares against: the same steps from the same start, saving nothing.</summary>
+    public TrainSettings OnOneRank() => this with { Ranks = 1, Verify = false, ReadOnlyCheckpoints = true };
 }

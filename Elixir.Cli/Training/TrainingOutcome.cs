@@ -2,7 +2,7 @@ namespace Elixir.Cli.Training;
 
 /// <summary>What a finished run reports.</summary>
 /// <param name="FirstStep">The 0-based step the run started from.</param>
-/// <param name="Losses">The mean loss of each step this run trained, in order.</param>
+/// <param name="Losses">The mean loss of each step this run applied (skipped steps left out), in order.</param>
 /// <param name="Skipped">Steps skipped for a gradient overflow.</param>
 /// <param name="LossScale">The loss scale at the end (1 without loss scaling).</param>
 /// <param name="Elapsed">Training time (engine construction excluded).</param>

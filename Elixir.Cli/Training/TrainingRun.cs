@@ -21,6 +21,12 @@ internal static class TrainingRun
     /// <summary>Weight decay of the matrices (biases and norm weights get none).</summary>
     public const float WeightDecay = 0.01f;
 
+    /// <summary>The file-name prefix of the checkpoints <c>elixir train</c> writes and resumes from.</summary>
+    public const string CheckpointPrefix = "gpt2-char";
+
+    /// <summary>Overflowing steps in a row after which the run gives up.</summary>
+    public const int MaxSkippedInARow = 50;
+
     /// <summary>
     /// Runs <paramref name="settings"/> on <paramref name="corpus"/>. <paramref name="started"/> and
     /// <paramref name="stepped"/> are called on rank 0's thread. With <paramref name="gatherParameters"/> the
@@ -71,7 +77,12 @@ internal static class TrainingRun
         var model = new Gpt2Training(config, settings.LocalBatch, settings.Seed);
         using var backend = new HostMemoryBackend();
         using var engine = new TrainingEngine(model.Definition, communicator, backend, new HostKernels(), EngineOptions(settings));
-        int firstStep = 0;
+        if (settings.Resume)
+        {
+            engine.LoadCheckpoint(settings.CheckpointDirectory!, CheckpointPrefix);
+        }
+
+        int firstStep = engine.StepCount;
         if (reporter)
         {
             started?.Invoke(new TrainingStart(config, engine.Plan, firstStep));
@@ -80,32 +91,70 @@ internal static class TrainingRun
         var sampler = new CharBatchSampler(corpus.Tokens, config.SequenceLength, settings.MicroBatch, settings.Seed);
         var inputs = new int[settings.LocalBatch * config.SequenceLength];
         var targets = new int[inputs.Length];
-        var losses = new float[Math.Max(0, settings.Steps - firstStep)];
+        var losses = new List<float>(Math.Max(0, settings.Steps - firstStep));
         long tokensPerStep = (long)settings.Batch * config.SequenceLength;
+        long tokens = 0;
         int skipped = 0;
+        int skippedInARow = 0;
         var clock = Stopwatch.StartNew();
-        for (int step = firstStep; step < settings.Steps; step++)
+
+        // Batches are indexed by attempt, so a run without overflow draws the same batches whether or not it resumed.
+        for (long attempt = firstStep; engine.StepCount < settings.Steps; attempt++)
         {
             double loss = 0;
             for (int micro = 0; micro < settings.Accumulation; micro++)
             {
-                sampler.Fill((long)step * settings.Accumulation + micro, communicator.Rank, communicator.WorldSize, inputs, targets);
+                sampler.Fill(attempt * settings.Accumulation + micro, communicator.Rank, communicator.WorldSize, inputs, targets);
                 loss += model.Pass(engine, inputs, targets);
             }
 
             var result = engine.Step();
             float meanLoss = (float)(communicator.AllReduce(loss, ReduceOp.Sum) / (settings.Accumulation * communicator.WorldSize));
-            losses[step - firstStep] = meanLoss;
-            skipped += result.Skipped ? 1 : 0;
+            tokens += tokensPerStep;
+            skippedInARow = result.Skipped ? skippedInARow + 1 : 0;
+            if (result.Skipped)
+            {
+                skipped++;
+                if (skippedInARow >= MaxSkippedInARow)
+                {
+                    throw new CliException(ExitCodes.Failure,
+                        $"{MaxSkippedInARow} steps in a row overflowed (loss scale {engine.LossScale:G}); lower --lr or train in fp32 or bf16.");
+                }
+            }
+            else
+            {
+                losses.Add(meanLoss);
+            }
+
             if (reporter && stepped is not null)
             {
                 var (device, host) = engine.MemoryBytes;
-                stepped(new StepReport(step + 1, meanLoss, result, clock.Elapsed, (step + 1 - firstStep) * tokensPerStep, device, host));
+                stepped(new StepReport(result.Step, meanLoss, result, clock.Elapsed, tokens, device, host));
+            }
+
+            if (!result.Skipped && settings.SaveCheckpoints && settings.CheckpointEvery > 0 && result.Step % settings.CheckpointEvery == 0)
+            {
+                Save(engine, settings);
             }
         }
 
         clock.Stop();
-        IReadOnlyDictionary<string, float[]>? parameters = null;
-        return new TrainingOutcome(firstStep, losses, skipped, engine.LossScale, clock.Elapsed, losses.Length * tokensPerStep, parameters);
+        if (settings.SaveCheckpoints && (settings.CheckpointEvery == 0 || engine.StepCount % settings.CheckpointEvery != 0 || losses.Count == 0))
+        {
+            Save(engine, settings);
+        }
+
+        var parameters = gatherParameters ? engine.GatherParameters() : null;
+        return new TrainingOutcome(firstStep, [.. losses], skipped, engine.LossScale, clock.Elapsed, tokens, parameters);
+    }
+
+    private static void Save(TrainingEngine engine, TrainSettings settings)
+    {
+        engine.SaveCheckpoint(settings.CheckpointDirectory!, CheckpointPrefix, settings.Consolidated);
+        engine.Communicator.Barrier();
+        if (engine.Communicator.Rank == 0)
+        {
+            CheckpointFiles.RemoveStale(settings.CheckpointDirectory!, CheckpointPrefix, engine.Communicator.WorldSize, settings.Consolidated);
+        }
     }
 }
