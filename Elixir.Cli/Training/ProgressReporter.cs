@@ -55,7 +55,7 @@ internal sealed class ProgressReporter(TextWriter output, TrainSettings settings
         _skippedSinceLog = 0;
     }
 
-    /// <summary>The final loss, the mean of the first and last ten losses, the time and the throughput.</summary>
+    /// <summary>The final loss, the mean of the first and of the last ten losses (half the run when shorter), the time and the throughput.</summary>
     public void Finished(TrainingOutcome outcome)
     {
         if (outcome.Losses.Length == 0)
@@ -64,7 +64,7 @@ internal sealed class ProgressReporter(TextWriter output, TrainSettings settings
             return;
         }
 
-        int window = Math.Min(10, outcome.Losses.Length);
+        int window = Math.Clamp(outcome.Losses.Length / 2, 1, 10);
         double first = outcome.Losses.Take(window).Average();
         double last = outcome.Losses.TakeLast(window).Average();
         output.WriteLine(Format(
