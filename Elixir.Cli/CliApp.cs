@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Elixir.Cli.Commands;
+using Elixir.Checkpoints;
 using Elixir.Planning;
 using Elixir.Safetensors;
 
@@ -19,6 +20,7 @@ public static class CliApp
         var root = new RootCommand("Elixir for .NET: chunk-based sharded training.")
         {
             PlanCommand.Create(),
+            TrainCommand.Create(),
         };
 
         var parsed = root.Parse(args);
@@ -47,7 +49,7 @@ public static class CliApp
     {
         CliException cli => (cli.ExitCode, cli.Message),
         PlanBudgetException => (ExitCodes.BudgetNotMet, e.Message),
-        SafetensorsFormatException or InvalidDataException or JsonException => (ExitCodes.BadInput, e.Message),
+        SafetensorsFormatException or CheckpointFormatException or InvalidDataException or JsonException => (ExitCodes.BadInput, e.Message),
         FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException => (ExitCodes.BadInput, e.Message),
         ArgumentException or FormatException => (ExitCodes.Usage, e.Message),
         _ => (ExitCodes.Failure, $"{e.GetType().Name}: {e.Message}"),

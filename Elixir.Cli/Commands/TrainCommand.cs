@@ -1,0 +1,158 @@
+using System.CommandLine;
+using Elixir.Cli.Training;
+using Elixir.Numerics;
+using Elixir.Samples.Models;
+
+namespace Elixir.Cli.Commands;
+
+/// <summary><c>elixir train</c>: trains the sample GPT-2 character model over in-process ranks.</summary>
+internal static class TrainCommand
+{
+    private static readonly Gpt2Config s_defaults = Gpt2Config.Default(1);
+
+    private static readonly Option<int> s_ranks = new("--ranks") { Description = "In-process data-parallel ranks", DefaultValueFactory = _ => 2 };
+    private static readonly Option<string> s_dtype = new Option<string>("--dtype") { Description = "Parameter type (fp16 and bf16 keep fp32 masters; fp16 scales the loss)", DefaultValueFactory = _ => "fp32" }
+        .AcceptOnlyFromAmong("fp32", "fp16", "bf16");
+    private static readonly Option<bool> s_offload = new("--offload") { Description = "Keep shards and optimizer state in host memory" };
+    private static readonly Option<bool> s_prefetch = new("--prefetch") { Description = "Prefetch chunks by furthest next use after the first pass" };
+    private static readonly Option<int> s_steps = new("--steps") { Description = "Optimizer steps", DefaultValueFactory = _ => 200 };
+    private static readonly Option<int> s_batch = new("--batch") { Description = "Sequences per step over all ranks (divisible by ranks × accumulation)", DefaultValueFactory = _ => 16 };
+    private static readonly Option<int> s_accumulation = new("--accumulation") { Description = "Micro-batches per step", DefaultValueFactory = _ => 1 };
+    private static readonly Option<float> s_lr = new("--lr") { Description = "AdamW learning rate", DefaultValueFactory = _ => 3e-3f };
+    private static readonly Option<float> s_clip = new("--clip") { Description = "Largest global gradient norm (0: no clipping)", DefaultValueFactory = _ => 1f };
+    private static readonly Option<ulong> s_seed = new("--seed") { Description = "Seed of the initial parameters and the batches", DefaultValueFactory = _ => 1UL };
+    private static readonly Option<int> s_logEvery = new("--log-every") { Description = "Steps between progress lines", DefaultValueFactory = _ => 10 };
+    private static readonly Option<string> s_corpus = new("--corpus") { Description = "A UTF-8 text file to train on (default: the generated sample text)" };
+    private static readonly Option<bool> s_verify = new("--verify") { Description = "Repeat the steps on 1 rank and report the largest parameter difference" };
+    private static readonly Option<string> s_checkpointDir = new("--checkpoint-dir") { Description = $"Save checkpoints ({TrainingRun.CheckpointPrefix}*.safetensors) here at the end of training" };
+    private static readonly Option<int> s_checkpointEvery = new("--checkpoint-every") { Description = "Also save a checkpoint every N steps (needs --checkpoint-dir)" };
+    private static readonly Option<bool> s_consolidated = new("--consolidated") { Description = "Save one consolidated file instead of one shard per rank" };
+    private static readonly Option<bool> s_resume = new("--resume") { Description = "Resume from the checkpoint in --checkpoint-dir (saved on any number of ranks)" };
+    private static readonly Option<int> s_channels = new("--channels") { Description = "Model width C", DefaultValueFactory = _ => s_defaults.Channels };
+    private static readonly Option<int> s_layers = new("--layers") { Description = "Transformer blocks L", DefaultValueFactory = _ => s_defaults.Layers };
+    private static readonly Option<int> s_heads = new("--heads") { Description = "Attention heads H (must divide C)", DefaultValueFactory = _ => s_defaults.Heads };
+    private static readonly Option<int> s_sequenceLength = new("--sequence-length") { Description = "Tokens per sequence T", DefaultValueFactory = _ => s_defaults.SequenceLength };
+
+    /// <summary>The command with its options and action.</summary>
+    public static Command Create()
+    {
+        var command = new Command("train", "Train the sample GPT-2 character model over in-process ranks.")
+        {
+            s_ranks, s_dtype, s_offload, s_prefetch, s_steps, s_batch, s_accumulation, s_lr, s_clip, s_seed, s_logEvery, s_corpus, s_verify,
+            s_checkpointDir, s_checkpointEvery, s_consolidated, s_resume,
+            s_channels, s_layers, s_heads, s_sequenceLength,
+        };
+        command.SetAction(Run);
+        return command;
+    }
+
+    private static int Run(ParseResult result)
+    {
+        var settings = ReadSettings(result);
+        var corpus = settings.CorpusPath is null ? TrainingCorpus.Sample() : TrainingCorpus.Read(settings.CorpusPath, settings.SequenceLength);
+        var output = result.InvocationConfiguration.Output;
+        var reporter = new ProgressReporter(output, settings, corpus.Source);
+        // A resumed run may overwrite the checkpoint it started from, so its 1-rank reference runs first.
+        TrainingOutcome? reference = settings.Verify && settings.Resume ? Reference(settings, corpus, reporter) : null;
+        var outcome = TrainingRun.Execute(settings, corpus, settings.Verify, reporter.Started, reporter.Stepped);
+        reporter.Finished(outcome);
+        if (settings.Verify)
+        {
+            reference ??= Reference(settings, corpus, reporter);
+            var difference = ParameterDifference.Largest(outcome.Parameters!, reference.Parameters!);
+            reporter.Line(
+                $"verify: largest parameter difference between {settings.Ranks} rank{(settings.Ranks == 1 ? "" : "s")} and 1 rank: {difference.Value:G6} ({(difference.Value > 0 ? $"in {difference.Tensor}; " : "")}{difference.Count:N0} parameters compared)");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static TrainingOutcome Reference(TrainSettings settings, TrainingCorpus corpus, ProgressReporter reporter)
+    {
+        var reference = TrainingRun.Execute(settings.OnOneRank(), corpus, gatherParameters: true, started: null, stepped: null);
+        reporter.Line($"verify: the same steps on 1 rank took {reference.Elapsed.TotalSeconds:F1} s");
+        return reference;
+    }
+
+    private static TrainSettings ReadSettings(ParseResult result)
+    {
+        int ranks = Positive(result, s_ranks);
+        int accumulation = Positive(result, s_accumulation);
+        int batch = Positive(result, s_batch);
+        if (batch % (ranks * accumulation) != 0)
+        {
+            throw new CliException(ExitCodes.Usage, accumulation == 1
+                ? $"--batch {batch} does not divide evenly over {ranks} ranks."
+                : $"--batch {batch} does not divide evenly over {ranks} ranks × {accumulation} accumulation steps.");
+        }
+
+        float lr = result.GetValue(s_lr);
+        if (!(lr > 0f) || float.IsInfinity(lr))
+        {
+            throw new CliException(ExitCodes.Usage, $"--lr must be positive and finite, got {lr}.");
+        }
+
+        float clip = result.GetValue(s_clip);
+        if (!(clip >= 0f) || float.IsInfinity(clip))
+        {
+            throw new CliException(ExitCodes.Usage, $"--clip must be finite and ≥ 0 (0 disables clipping), got {clip}.");
+        }
+
+        int channels = Positive(result, s_channels);
+        int heads = Positive(result, s_heads);
+        if (channels % heads != 0)
+        {
+            throw new CliException(ExitCodes.Usage, $"--heads {heads} does not divide --channels {channels}.");
+        }
+
+        string? checkpointDir = result.GetValue(s_checkpointDir);
+        int checkpointEvery = result.GetValue(s_checkpointEvery);
+        if (checkpointEvery < 0)
+        {
+            throw new CliException(ExitCodes.Usage, $"--checkpoint-every must be ≥ 0, got {checkpointEvery}.");
+        }
+
+        bool resume = result.GetValue(s_resume);
+        if (checkpointDir is null && (resume || checkpointEvery > 0 || result.GetValue(s_consolidated)))
+        {
+            string option = resume ? "--resume" : checkpointEvery > 0 ? "--checkpoint-every" : "--consolidated";
+            throw new CliException(ExitCodes.Usage, $"{option} needs --checkpoint-dir.");
+        }
+
+        return new TrainSettings
+        {
+            Ranks = ranks,
+            ParameterType = result.GetValue(s_dtype) switch
+            {
+                "fp16" => DType.Float16,
+                "bf16" => DType.BFloat16,
+                _ => DType.Float32,
+            },
+            Offload = result.GetValue(s_offload),
+            Prefetch = result.GetValue(s_prefetch),
+            Steps = Positive(result, s_steps),
+            Batch = batch,
+            Accumulation = accumulation,
+            LearningRate = lr,
+            Clip = clip,
+            Seed = result.GetValue(s_seed),
+            LogEvery = Positive(result, s_logEvery),
+            Channels = channels,
+            Layers = Positive(result, s_layers),
+            Heads = heads,
+            SequenceLength = Positive(result, s_sequenceLength),
+            CorpusPath = result.GetValue(s_corpus),
+            Verify = result.GetValue(s_verify),
+            CheckpointDirectory = checkpointDir,
+            CheckpointEvery = checkpointEvery,
+            Consolidated = result.GetValue(s_consolidated),
+            Resume = resume,
+        };
+    }
+
+    private static int Positive(ParseResult result, Option<int> option)
+    {
+        int value = result.GetValue(option);
+        return value > 0 ? value : throw new CliException(ExitCodes.Usage, $"{option.Name} must be positive, got {value}.");
+    }
+}

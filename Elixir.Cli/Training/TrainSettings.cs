@@ -1,0 +1,85 @@
+using Elixir.Numerics;
+
+namespace Elixir.Cli.Training;
+
+/// <summary>What <c>elixir train</c> was asked to do, checked and ready to run.</summary>
+internal sealed record TrainSettings
+{
+    /// <summary>In-process data-parallel ranks.</summary>
+    public required int Ranks { get; init; }
+
+    /// <summary>The parameter chunks' type (fp32, or fp16/bf16 mixed precision).</summary>
+    public required DType ParameterType { get; init; }
+
+    /// <summary>Keep shards, master weights and optimizer state in host memory.</summary>
+    public required bool Offload { get; init; }
+
+    /// <summary>Prefetch chunks by furthest next use after the first pass.</summary>
+    public required bool Prefetch { get; init; }
+
+    /// <summary>Optimizer updates to reach (skipped steps do not count; a resumed run continues from its checkpoint's count).</summary>
+    public required int Steps { get; init; }
+
+    /// <summary>Sequences per optimizer step over all ranks and micro-batches.</summary>
+    public required int Batch { get; init; }
+
+    /// <summary>Micro-batches per optimizer step.</summary>
+    public required int Accumulation { get; init; }
+
+    /// <summary>The AdamW learning rate.</summary>
+    public required float LearningRate { get; init; }
+
+    /// <summary>The largest global gradient norm; 0 disables clipping.</summary>
+    public required float Clip { get; init; }
+
+    /// <summary>Seeds the initial parameters and the batches.</summary>
+    public required ulong Seed { get; init; }
+
+    /// <summary>Print a progress line every this many steps.</summary>
+    public required int LogEvery { get; init; }
+
+    /// <summary>Model width (C).</summary>
+    public required int Channels { get; init; }
+
+    /// <summary>Transformer blocks (L).</summary>
+    public required int Layers { get; init; }
+
+    /// <summary>Attention heads (H).</summary>
+    public required int Heads { get; init; }
+
+    /// <summary>Tokens per sequence (T).</summary>
+    public required int SequenceLength { get; init; }
+
+    /// <summary>The corpus file, or null for the generated sample text.</summary>
+    public string? CorpusPath { get; init; }
+
+    /// <summary>Repeat the steps on one rank and compare the parameters.</summary>
+    public bool Verify { get; init; }
+
+    /// <summary>Where checkpoints are saved and resumed from, or null for none.</summary>
+    public string? CheckpointDirectory { get; init; }
+
+    /// <summary>Save a checkpoint every this many steps (0: only at the end) when <see cref="CheckpointDirectory"/> is set.</summary>
+    public int CheckpointEvery { get; init; }
+
+    /// <summary>Write one consolidated file instead of one shard per rank.</summary>
+    public bool Consolidated { get; init; }
+
+    /// <summary>Load the checkpoint in <see cref="CheckpointDirectory"/> before training.</summary>
+    public bool Resume { get; init; }
+
+    /// <summary>Save checkpoints to <see cref="CheckpointDirectory"/> (false for the verifying run, which only reads).</summary>
+    public bool SaveCheckpoints => CheckpointDirectory is not null && !ReadOnlyCheckpoints;
+
+    /// <summary>Never write to <see cref="CheckpointDirectory"/>.</summary>
+    public bool ReadOnlyCheckpoints { get; init; }
+
+    /// <summary>Sequences per micro-batch over all ranks.</summary>
+    public int MicroBatch => Batch / Accumulation;
+
+    /// <summary>Sequences per micro-batch on one rank.</summary>
+    public int LocalBatch => Batch / Accumulation / Ranks;
+
+    /// <summary>The settings of the one-rank run <see cref="Verify"/> compares against: the same steps from the same start, saving nothing.</summary>
+    public TrainSettings OnOneRank() => this with { Ranks = 1, Verify = false, ReadOnlyCheckpoints = true };
+}

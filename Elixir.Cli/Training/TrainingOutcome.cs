@@ -1,0 +1,16 @@
+namespace Elixir.Cli.Training;
+
+/// <summary>What a finished run reports.</summary>
+/// <param name="FirstStep">The 0-based step the run started from.</param>
+/// <param name="Losses">The mean loss of each step this run applied (skipped steps left out), in order.</param>
+/// <param name="Skipped">Steps skipped for a gradient overflow.</param>
+/// <param name="LossScale">The loss scale at the end (1 without loss scaling).</param>
+/// <param name="Elapsed">Training time (engine construction excluded).</param>
+/// <param name="Tokens">Tokens trained on over all ranks.</param>
+/// <param name="Parameters">The full fp32 parameters by name, when the run was asked to gather them.</param>
+internal sealed record TrainingOutcome(
+    int FirstStep, float[] Losses, int Skipped, float LossScale, TimeSpan Elapsed, long Tokens, IReadOnlyDictionary<string, float[]>? Parameters)
+{
+    /// <summary>Tokens per second over the whole run.</summary>
+    public double TokensPerSecond => Elapsed.TotalSeconds > 0 ? Tokens / Elapsed.TotalSeconds : 0;
+}

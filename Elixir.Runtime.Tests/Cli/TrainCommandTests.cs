@@ -1,0 +1,89 @@
+using Elixir.Runtime.Tests.Safetensors;
+
+namespace Elixir.Runtime.Tests.Cli;
+
+public sealed class TrainCommandTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static string Succeeds(params string[] args)
+    {
+        var (code, output, error) = CliRunner.Run(["train", .. args]);
+        Assert.True(code == 0, $"exit code {code}: {error}");
+        Assert.Equal("", error);
+        return output;
+    }
+
+    [Fact]
+    public void TwentyStepsOnTwoRanks_LowerTheLoss_AndMatchOneRank()
+    {
+        string output = Succeeds("--ranks", "2", "--steps", "20", "--log-every", "1", "--verify");
+
+        Assert.Equal(Enumerable.Range(1, 20), TrainOutput.LoggedSteps(output));
+        var losses = TrainOutput.LoggedLosses(output);
+        double first = losses.Take(5).Average();
+        double last = losses.TakeLast(5).Average();
+        Assert.True(last < 0.9 * first, $"mean loss of the first 5 steps {first}, of the last 5 {last}");
+        Assert.Equal(losses[^1], TrainOutput.FinalLoss(output), 4);
+        Assert.Contains("mem/rank ", output);
+        Assert.DoesNotContain("loss scale", output);
+
+        // Two ranks average two half-batch gradients where one rank takes one whole-batch gradient: equal up to
+        // the order of the additions, which Adam's normalisation carries into the parameters at the 1e-5 level.
+        double difference = TrainOutput.VerifyDifference(output);
+        Assert.InRange(difference, 0, 1e-3);
+    }
+
+    [Fact]
+    public void Fp16_ScalesTheLoss()
+    {
+        string output = Succeeds("--dtype", "fp16", "--steps", "6", "--log-every", "3", "--channels", "32", "--heads", "2", "--layers", "1");
+
+        Assert.Contains("fp16", output);
+        Assert.Equal([3, 6], TrainOutput.LoggedSteps(output));
+        Assert.Matches(@"loss scale \d+", output);
+        Assert.Matches(@"done: 6 steps .*; loss scale \d+", output);
+        Assert.All(TrainOutput.LoggedLosses(output), loss => Assert.True(double.IsFinite(loss) && loss > 0));
+    }
+
+    [Fact]
+    public void Bf16OffloadPrefetchAndAccumulation_Run()
+    {
+        string output = Succeeds("--dtype", "bf16", "--offload", "--prefetch", "--accumulation", "2", "--ranks", "2", "--batch", "8",
+            "--steps", "4", "--log-every", "2", "--channels", "32", "--heads", "2", "--layers", "1");
+
+        Assert.Contains("bf16, offload, prefetch, batch 8 (2 per rank × 2 micro-batches)", output);
+        Assert.Equal([2, 4], TrainOutput.LoggedSteps(output));
+        Assert.DoesNotContain("loss scale", output);
+    }
+
+    [Fact]
+    public void ResumingOnAnotherRankCount_ContinuesTheSameRun()
+    {
+        string[] tiny = ["--channels", "32", "--heads", "2", "--layers", "1", "--log-every", "2"];
+        string uninterrupted = Succeeds(["--ranks", "2", "--steps", "8", .. tiny]);
+
+        string first = Succeeds(["--ranks", "2", "--steps", "4", "--checkpoint-dir", _dir.Path, .. tiny]);
+        Assert.True(File.Exists(_dir.File("gpt2-char.safetensors.index.json")), first);
+        string resumed = Succeeds(["--ranks", "1", "--steps", "8", "--checkpoint-dir", _dir.Path, "--resume", "--consolidated", .. tiny]);
+
+        Assert.Contains("steps 5..8", resumed);
+        Assert.Equal([6, 8], TrainOutput.LoggedSteps(resumed));
+        Assert.Equal(TrainOutput.FinalLoss(uninterrupted), TrainOutput.FinalLoss(resumed), 3);
+        Assert.True(File.Exists(_dir.File("gpt2-char.safetensors")));
+        Assert.False(File.Exists(_dir.File("gpt2-char.safetensors.index.json")), "the sharded checkpoint is stale once the consolidated one is saved");
+    }
+
+    [Fact]
+    public void ACorpusFile_IsTrainedOn()
+    {
+        string corpus = _dir.File("corpus.txt");
+        File.WriteAllText(corpus, string.Concat(Enumerable.Repeat("abcab cabca bcabc. ", 50)));
+        string output = Succeeds("--corpus", corpus, "--steps", "2", "--channels", "16", "--heads", "2", "--layers", "1", "--sequence-length", "8");
+
+        Assert.Contains($"V=5 T=8 C=16 L=1 H=2", output);
+        Assert.Contains($"corpus: {corpus}", output);
+    }
+}
