@@ -77,9 +77,18 @@ internal sealed record TrainSettings
     /// <summary>Sequences per micro-batch over all ranks.</summary>
     public int MicroBatch => Batch / Accumulation;
 
-    /// <summary>Sequences per micro-batch on one rank.</summary>
-    public int LocalBatch => Batch / Accumulation / Ranks;
+    /// <summary>
+    /// Data-parallel ranks each rank plays in turn, accumulating their micro-batches in rank order: a 1-rank run
+    /// with N emulated ranks sums the same per-rank gradients in the same order as N ranks reduce them.
+    /// </summary>
+    public int EmulatedRanks { get; init; } = 1;
 
-    /// <summary>The settings of the one-rank run <see cref="Verify"/> compares against: the same steps from the same start, saving nothing.</summary>
-    public TrainSettings OnOneRank() => this with { Ranks = 1, Verify = false, ReadOnlyCheckpoints = true };
+    /// <summary>Sequences per micro-batch on one (emulated) rank.</summary>
+    public int LocalBatch => Batch / Accumulation / Ranks / EmulatedRanks;
+
+    /// <summary>
+    /// The settings of the one-rank run <see cref="Verify"/> compares against: the same steps from the same start,
+    /// each of this run's ranks emulated in turn, saving nothing.
+    /// </summary>
+    public TrainSettings OnOneRank() => this with { Ranks = 1, EmulatedRanks = Ranks * EmulatedRanks, Verify = false, ReadOnlyCheckpoints = true };
 }

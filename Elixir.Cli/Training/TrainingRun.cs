@@ -59,7 +59,7 @@ internal static class TrainingRun
         ParameterType = settings.ParameterType,
         Offload = settings.Offload,
         Prefetch = settings.Prefetch,
-        AccumulationSteps = settings.Accumulation,
+        AccumulationSteps = settings.Accumulation * settings.EmulatedRanks,
         MaxGradientNorm = settings.Clip,
         LossScaling = settings.ParameterType == DType.Float16 ? new LossScalerOptions() : null,
         Adam = new AdamOptions(
@@ -102,14 +102,19 @@ internal static class TrainingRun
         for (long attempt = firstStep; engine.StepCount < settings.Steps; attempt++)
         {
             double loss = 0;
+            int ranks = communicator.WorldSize * settings.EmulatedRanks;
             for (int micro = 0; micro < settings.Accumulation; micro++)
             {
-                sampler.Fill(attempt * settings.Accumulation + micro, communicator.Rank, communicator.WorldSize, inputs, targets);
-                loss += model.Pass(engine, inputs, targets);
+                for (int emulated = 0; emulated < settings.EmulatedRanks; emulated++)
+                {
+                    int rank = communicator.Rank * settings.EmulatedRanks + emulated;
+                    sampler.Fill(attempt * settings.Accumulation + micro, rank, ranks, inputs, targets);
+                    loss += model.Pass(engine, inputs, targets);
+                }
             }
 
             var result = engine.Step();
-            float meanLoss = (float)(communicator.AllReduce(loss, ReduceOp.Sum) / (settings.Accumulation * communicator.WorldSize));
+            float meanLoss = (float)(communicator.AllReduce(loss, ReduceOp.Sum) / (settings.Accumulation * ranks));
             tokens += tokensPerStep;
             skippedInARow = result.Skipped ? skippedInARow + 1 : 0;
             if (result.Skipped)

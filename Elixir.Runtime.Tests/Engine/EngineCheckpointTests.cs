@@ -105,6 +105,42 @@ public sealed class EngineCheckpointTests
     }
 
     [Fact]
+    public void ASecondShardedSaveOnAnotherWorldSize_IsTheOneLoaded_AndBothFormatsTogetherAreAmbiguous()
+    {
+        using var directory = new TempDirectory();
+        Run(4, (engine, model) =>
+        {
+            Gpt2EngineRun.Train(engine, model, 0, 1);
+            engine.SaveCheckpoint(directory.Path, "ckpt", consolidated: false);
+            return 0;
+        });
+        var saved = Run(2, (engine, model) =>
+        {
+            Gpt2EngineRun.Train(engine, model, 0, 2);
+            engine.SaveCheckpoint(directory.Path, "ckpt", consolidated: false);
+            return engine.GatherParameters();
+        });
+
+        // The 4-rank files are still there; the index names the 2-rank ones, and those are loaded.
+        Assert.Equal(6, Directory.GetFiles(directory.Path, "ckpt-*.safetensors").Length);
+        var loaded = Run(1, (engine, _) =>
+        {
+            engine.LoadCheckpoint(directory.Path, "ckpt");
+            return (engine.StepCount, engine.GatherParameters());
+        });
+        Assert.Equal(2, loaded[0].StepCount);
+        MlpEngineTests.AssertBitwiseEqual(saved[0], loaded[0].Item2);
+
+        Run(1, (engine, _) =>
+        {
+            engine.SaveCheckpoint(directory.Path, "ckpt", consolidated: true);
+            return 0;
+        });
+        var errors = Run(2, (engine, _) => Record.Exception(() => engine.LoadCheckpoint(directory.Path, "ckpt")));
+        Assert.All(errors, e => Assert.Contains("both ckpt.safetensors and ckpt.safetensors.index.json exist", e!.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void AMissingCheckpoint_NamesWhatWasLookedFor()
     {
         using var directory = new TempDirectory();

@@ -119,9 +119,10 @@ public static class ShardedCheckpoint
     /// Loads each target's range from whichever rank files hold it, whatever the saving world size. Names, shapes,
     /// dtypes and full coverage are checked and all bytes read before any destination is written.
     /// </summary>
+    /// <returns>The metadata every rank file carries (read from the first file the index names).</returns>
     /// <exception cref="CheckpointFormatException">A tensor is missing, partly missing, or has another shape or dtype.</exception>
     /// <exception cref="SafetensorsFormatException">A file is corrupt or truncated.</exception>
-    public static void Load(string directory, string prefix, IReadOnlyList<ShardTarget> targets)
+    public static IReadOnlyDictionary<string, string> Load(string directory, string prefix, IReadOnlyList<ShardTarget> targets)
     {
         ArgumentNullException.ThrowIfNull(targets);
         string indexPath = Path.Combine(directory, IndexFileName(prefix));
@@ -163,6 +164,12 @@ public static class ShardedCheckpoint
             {
                 staged[i].CopyTo(targets[i].Destination.Span);
             }
+
+            return files.Count > 0
+                ? files.Values.First().Header.Metadata
+                : weightMap.Count > 0
+                    ? SafetensorsHeader.Read(Path.Combine(directory, weightMap.Values.First()[0])).Metadata
+                    : new Dictionary<string, string>();
         }
         finally
         {

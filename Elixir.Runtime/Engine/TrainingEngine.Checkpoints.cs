@@ -97,17 +97,22 @@ public sealed partial class TrainingEngine
         {
             var targets = slices.Select((s, i) => new ShardTarget(s.Shard, buffers[i])).ToList();
             string consolidated = ConsolidatedPath(directory, prefix);
-            if (File.Exists(consolidated))
+            string index = Path.Combine(directory, ShardedCheckpoint.IndexFileName(prefix));
+            bool hasConsolidated = File.Exists(consolidated);
+            bool hasIndex = File.Exists(index);
+            if (hasConsolidated && hasIndex)
+            {
+                throw new IOException(
+                    $"Checkpoint '{prefix}' in '{directory}' is ambiguous: both {Path.GetFileName(consolidated)} and {Path.GetFileName(index)} exist; remove one.");
+            }
+
+            if (hasConsolidated)
             {
                 metadata = ConsolidatedCheckpoint.Load(consolidated, targets);
             }
-            else if (File.Exists(Path.Combine(directory, ShardedCheckpoint.IndexFileName(prefix))))
+            else if (hasIndex)
             {
-                ShardedCheckpoint.Load(directory, prefix, targets);
-                var first = Directory.GetFiles(directory, $"{prefix}-00001-of-*.safetensors");
-                metadata = first.Length == 1
-                    ? Safetensors.SafetensorsHeader.Read(first[0]).Metadata
-                    : throw new CheckpointFormatException(directory, prefix, $"has {first.Length} first-rank files; expected one.");
+                metadata = ShardedCheckpoint.Load(directory, prefix, targets);
             }
             else
             {
