@@ -1,4 +1,7 @@
 using Elixir.Engine;
+using Elixir.Numerics;
+using Elixir.Optim;
+using Elixir.Samples.Data;
 using Elixir.Samples.Training;
 
 namespace Elixir.Runtime.Tests.Engine;
@@ -34,6 +37,49 @@ public sealed class Gpt2EngineTests
         {
             MlpEngineTests.AssertBitwiseEqual(expected, parameters);
         }
+    }
+
+    [Theory]
+    [InlineData(2, DType.Float32)]
+    [InlineData(4, DType.Float16)]
+    public void ATrainingStepWithPrefetchOffloadAndStagedViews_AllocatesNothingAfterWarmUp(int worldSize, DType type)
+    {
+        var options = Gpt2EngineRun.Options with
+        {
+            Prefetch = true,
+            Offload = true,
+            ParameterType = type,
+            LossScaling = type == DType.Float16 ? new LossScalerOptions(InitialScale: 256f) : null,
+            MaxGradientNorm = 1f,
+            AccumulationSteps = 2,
+        };
+        var allocated = EngineRanks.Run(worldSize, () => NewModel(worldSize).Definition, options, Gpt2EngineRun.SmallChunks,
+            (engine, definition) =>
+            {
+                var model = ModelOf(definition);
+                var sampler = new CharBatchSampler(Gpt2EngineRun.Tokens, Gpt2EngineRun.Config.SequenceLength, Gpt2EngineRun.GlobalBatch, Gpt2EngineRun.Seed);
+                var inputs = new int[Gpt2EngineRun.GlobalBatch / worldSize * Gpt2EngineRun.Config.SequenceLength];
+                var targets = new int[inputs.Length];
+                long before = 0;
+                for (int step = 0; step < 6; step++)
+                {
+                    if (step == 3)
+                    {
+                        before = GC.GetAllocatedBytesForCurrentThread();
+                    }
+
+                    for (int micro = 0; micro < 2; micro++)
+                    {
+                        sampler.Fill(2 * step + micro, engine.Communicator.Rank, worldSize, inputs, targets);
+                        model.Pass(engine, inputs, targets);
+                    }
+
+                    engine.Step();
+                }
+
+                return GC.GetAllocatedBytesForCurrentThread() - before;
+            });
+        Assert.All(allocated, bytes => Assert.Equal(0, bytes));
     }
 
     internal static Gpt2Training NewModel(int worldSize)
