@@ -48,6 +48,9 @@ public sealed partial class TrainingEngine : IDisposable
     private readonly Dictionary<ITensorStateCounter, LayoutInstance> _instanceOfMaster = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, System.Collections.Immutable.ImmutableArray<long>> _shapes = new(StringComparer.Ordinal);
     private ChunkFetcher _fetcher;
+    private long _retiredGathers;    // counters of the profiling fetcher, replaced once prefetch starts
+    private long _retiredEvictions;
+    private long _retiredReduces;
     private List<int>? _profile;
     private int[]? _profiledSteps;
     private bool _disposed;
@@ -170,10 +173,6 @@ public sealed partial class TrainingEngine : IDisposable
 
     /// <summary>The parameter chunks, in plan order (for diagnostics).</summary>
     public IReadOnlyList<Chunk> Chunks => _chunks;
-
-    private long _retiredGathers;
-    private long _retiredEvictions;
-    private long _retiredReduces;
 
     /// <summary>Frees every chunk, block and buffer of this rank.</summary>
     public void Dispose()
