@@ -15,8 +15,7 @@ internal static class PlanCommand
     private static readonly Option<string> s_safetensors = new("--safetensors") { Description = "Plan the tensors of a safetensors file (reads the header only)" };
     private static readonly Option<string> s_params = new("--params") { Description = "Plan a JSON list [{\"name\", \"shape\", \"modules\"}]" };
     private static readonly Option<int> s_worldSize = new("--world-size") { Description = "Ranks the chunks are sharded over", DefaultValueFactory = _ => 1 };
-    private static readonly Option<string> s_dtype = new Option<string>("--dtype") { Description = "Training type", DefaultValueFactory = _ => "fp32" }
-        .AcceptOnlyFromAmong("fp32", "fp16", "bf16");
+    private static readonly Option<string> s_dtype = DTypeOption.Create("Training type");
     private static readonly Option<string> s_gpuMemory = new("--gpu-memory") { Description = "Device memory per rank, e.g. 24GiB, 512MiB, 1.5GB" };
     private static readonly Option<bool> s_offload = new("--offload") { Description = "Keep shards and optimizer state in host memory" };
     private static readonly Option<string> s_optimizer = new Option<string>("--optimizer") { Description = "Optimizer", DefaultValueFactory = _ => "adam" }
@@ -103,12 +102,7 @@ internal static class PlanCommand
         return new PlannerOptions
         {
             WorldSize = worldSize,
-            TrainingType = result.GetValue(s_dtype) switch
-            {
-                "fp16" => DType.Float16,
-                "bf16" => DType.BFloat16,
-                _ => DType.Float32,
-            },
+            TrainingType = DTypeOption.Value(result, s_dtype),
             DeviceMemoryBytes = memory is null ? null : ParseMemory(memory),
             Optimizer = result.GetValue(s_optimizer) == "sgd" ? OptimizerKind.Sgd : OptimizerKind.Adam,
             Search = result.GetValue(s_search) == "optimal" ? SearchKind.Optimal : SearchKind.MinimumWaste,

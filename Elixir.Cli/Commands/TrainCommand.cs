@@ -11,8 +11,7 @@ internal static class TrainCommand
     private static readonly Gpt2Config s_defaults = Gpt2Config.Default(1);
 
     private static readonly Option<int> s_ranks = new("--ranks") { Description = "In-process data-parallel ranks", DefaultValueFactory = _ => 2 };
-    private static readonly Option<string> s_dtype = new Option<string>("--dtype") { Description = "Parameter type (fp16 and bf16 keep fp32 masters; fp16 scales the loss)", DefaultValueFactory = _ => "fp32" }
-        .AcceptOnlyFromAmong("fp32", "fp16", "bf16");
+    private static readonly Option<string> s_dtype = DTypeOption.Create("Parameter type (fp16 and bf16 keep fp32 masters; fp16 scales the loss)");
     private static readonly Option<bool> s_offload = new("--offload") { Description = "Keep shards and optimizer state in host memory" };
     private static readonly Option<bool> s_prefetch = new("--prefetch") { Description = "Prefetch chunks by furthest next use after the first pass" };
     private static readonly Option<int> s_steps = new("--steps") { Description = "Optimizer steps", DefaultValueFactory = _ => 200 };
@@ -122,12 +121,7 @@ internal static class TrainCommand
         return new TrainSettings
         {
             Ranks = ranks,
-            ParameterType = result.GetValue(s_dtype) switch
-            {
-                "fp16" => DType.Float16,
-                "bf16" => DType.BFloat16,
-                _ => DType.Float32,
-            },
+            ParameterType = DTypeOption.Value(result, s_dtype),
             Offload = result.GetValue(s_offload),
             Prefetch = result.GetValue(s_prefetch),
             Steps = Positive(result, s_steps),
