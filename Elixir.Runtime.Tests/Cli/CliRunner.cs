@@ -12,4 +12,16 @@ internal static class CliRunner
         int code = CliApp.Run(args, output, error);
         return (code, output.ToString(), error.ToString());
     }
+
+    /// <summary>Runs <paramref name="args"/> and checks it fails with one line naming the problem, and no stack trace.</summary>
+    public static void AssertFails(int expectedCode, string expectedMessage, params string[] args)
+    {
+        var (code, output, error) = Run(args);
+        Assert.Equal(expectedCode, code);
+        Assert.Equal("", output);
+        Assert.StartsWith("elixir: ", error);
+        Assert.Contains(expectedMessage, error);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain(" at Elixir.", error);
+    }
 }

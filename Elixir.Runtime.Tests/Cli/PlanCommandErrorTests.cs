@@ -11,16 +11,8 @@ public sealed class PlanCommandErrorTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static void AssertFails(int expectedCode, string expectedMessage, params string[] args)
-    {
-        var (code, output, error) = CliRunner.Run(args);
-        Assert.Equal(expectedCode, code);
-        Assert.Equal("", output);
-        Assert.StartsWith("elixir: ", error);
-        Assert.Contains(expectedMessage, error);
-        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.DoesNotContain(" at Elixir.", error);
-    }
+    private static void AssertFails(int expectedCode, string expectedMessage, params string[] args) =>
+        CliRunner.AssertFails(expectedCode, expectedMessage, args);
 
     [Fact]
     public void NoModelSource_IsAUsageError() =>
