@@ -53,7 +53,7 @@ public sealed partial class TrainingEngine
                 {
                     Directory.CreateDirectory(directory);
                     ConsolidatedCheckpoint.Save(ConsolidatedPath(directory, prefix),
-                        pieces.Select(p => new ShardData(Whole(p.Name), p.Data)), metadata);
+                        pieces.Select(p => new ShardData(Whole(p.Name, p.Shape), p.Data)), metadata);
                 }
             }, "save the consolidated checkpoint");
             return;
@@ -231,18 +231,9 @@ public sealed partial class TrainingEngine
         {
             for (int c = 0; c < _masters.Length; c++)
             {
-                var master = _masters[c];
-                var shard = master.Shard;
-                long shardEnd = shard.Begin + shard.ValidCount;
-                foreach (var tensor in master.Tensors)
+                var shard = _masters[c].Shard;
+                foreach (var (tensor, begin, end) in ShardOverlaps(_masters[c]))
                 {
-                    long begin = Math.Max(tensor.Offset, shard.Begin);
-                    long end = Math.Min(tensor.Offset + tensor.ElementCount, shardEnd);
-                    if (begin >= end)
-                    {
-                        continue;
-                    }
-
                     var (name, shape) = Describe(tensor.Counter, tensor.Index);
                     var piece = new TensorShard(kind + name, shape, DType.Float32, begin - tensor.Offset, end - tensor.Offset);
                     yield return (piece, shardOf(c).Slice((begin - shard.Begin) * sizeof(float), (end - begin) * sizeof(float)));
@@ -276,18 +267,8 @@ public sealed partial class TrainingEngine
         return result;
     }
 
-    private TensorShard Whole(string name)
+    private static TensorShard Whole(string name, ImmutableArray<long> shape)
     {
-        var tensor = name;
-        foreach (var (kind, _) in StateKinds(includeState: true))
-        {
-            if (kind.Length > 0 && name.StartsWith(kind, StringComparison.Ordinal))
-            {
-                tensor = name[kind.Length..];
-            }
-        }
-
-        var shape = _shapes[tensor];
         long count = 1;
         foreach (long d in shape)
         {

@@ -46,7 +46,6 @@ public sealed partial class TrainingEngine : IDisposable
     private readonly NativeBuffer _persistentGradients;
     private readonly DynamicLossScaler? _scaler;
     private readonly Dictionary<ITensorStateCounter, LayoutInstance> _instanceOfMaster = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<string, System.Collections.Immutable.ImmutableArray<long>> _shapes = new(StringComparer.Ordinal);
     private ChunkFetcher _fetcher;
     private long _retiredGathers;    // counters of the profiling fetcher, replaced once prefetch starts
     private long _retiredEvictions;
@@ -99,10 +98,6 @@ public sealed partial class TrainingEngine : IDisposable
         {
             instance.PrepareStorage(options.ParameterType, location);
             _instanceOfMaster[instance.MasterCounter] = instance;
-            for (int t = 0; t < instance.Table.Count; t++)
-            {
-                _shapes[instance.FullNames[t]] = instance.Table[t].Shape;
-            }
         }
 
         var cleanup = new List<IDisposable>();
@@ -319,16 +314,8 @@ public sealed partial class TrainingEngine : IDisposable
         for (int c = 0; c < _chunks.Length; c++)
         {
             var shard = _chunks[c].Shard;
-            long shardEnd = shard.Begin + shard.ValidCount;
-            foreach (var tensor in _masters[c].Tensors)
+            foreach (var (tensor, begin, end) in ShardOverlaps(_masters[c]))
             {
-                long begin = Math.Max(tensor.Offset, shard.Begin);
-                long end = Math.Min(tensor.Offset + tensor.ElementCount, shardEnd);
-                if (begin >= end)
-                {
-                    continue;
-                }
-
                 var instance = _instanceOfMaster[tensor.Counter];
                 string name = instance.FullNames[tensor.Index];
                 ref readonly var slot = ref instance.Table[tensor.Index];
@@ -391,6 +378,22 @@ public sealed partial class TrainingEngine : IDisposable
             Track(cleanup, _backend.Allocate(Math.Max(staging, Align), MemoryLocation.Device)),
             Track(cleanup, _backend.Allocate(Math.Max(gradients, Align), MemoryLocation.Device)),
             Track(cleanup, _backend.Allocate(Math.Max(persistent, Align), MemoryLocation.Device)));
+    }
+
+    /// <summary>Each tensor's part of <paramref name="chunk"/>'s valid shard, as element offsets in the chunk.</summary>
+    private static IEnumerable<(ChunkTensor Tensor, long Begin, long End)> ShardOverlaps(Chunk chunk)
+    {
+        var shard = chunk.Shard;
+        long shardEnd = shard.Begin + shard.ValidCount;
+        foreach (var tensor in chunk.Tensors)
+        {
+            long begin = Math.Max(tensor.Offset, shard.Begin);
+            long end = Math.Min(tensor.Offset + tensor.ElementCount, shardEnd);
+            if (begin < end)
+            {
+                yield return (tensor, begin, end);
+            }
+        }
     }
 
     private static long RoundUp(long value, long multiple) => (value + multiple - 1) / multiple * multiple;
