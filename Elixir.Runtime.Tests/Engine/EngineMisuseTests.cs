@@ -12,7 +12,6 @@ namespace Elixir.Runtime.Tests.Engine;
 public sealed class EngineMisuseTests
 {
     private static readonly MlpConfig Config = MlpConfig.Default;
-    private static readonly PlannerOptions TwoChunks = new() { ChunkSize = 1100, RCacheBlocks = 2 };
 
     [Theory]
     [InlineData(1)]
@@ -20,7 +19,7 @@ public sealed class EngineMisuseTests
     [InlineData(4)]
     public void OutOfOrderCalls_ThrowNamingTheModuleOrTensor_AndTheEngineStillTrains(int worldSize)
     {
-        var steps = EngineRanks.Run(worldSize, () => new MlpTraining(Config, 16 / worldSize, 3).Definition, MlpEngineTests.Options("sgd"), TwoChunks,
+        var steps = EngineRanks.Run(worldSize, () => new MlpTraining(Config, 16 / worldSize, 3).Definition, MlpEngineTests.Options("sgd"), MlpEngineTests.TwoChunks,
             (engine, model) =>
             {
                 var module = model.Modules[0];

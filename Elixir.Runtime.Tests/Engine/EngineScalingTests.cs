@@ -10,7 +10,6 @@ namespace Elixir.Runtime.Tests.Engine;
 public sealed class EngineScalingTests
 {
     private static readonly MlpConfig Config = MlpConfig.Default;
-    private static readonly PlannerOptions TwoChunks = new() { ChunkSize = 1100, RCacheBlocks = 2 };
 
     [Theory]
     [InlineData(2)]
@@ -22,7 +21,7 @@ public sealed class EngineScalingTests
             ParameterType = DType.Float16,
             LossScaling = new LossScalerOptions(InitialScale: 1024f, Hysteresis: 2, GrowthInterval: 1000),
         };
-        var results = EngineRanks.Run(worldSize, () => new Elixir.Samples.Training.MlpTraining(Config, 16 / worldSize, 3).Definition, options, TwoChunks,
+        var results = EngineRanks.Run(worldSize, () => MlpEngineTests.Define(16 / worldSize), options, MlpEngineTests.TwoChunks,
             (engine, model) =>
             {
                 var layer = (LayoutInstance<MlpLayout>)model.Instances[0];
@@ -75,7 +74,7 @@ public sealed class EngineScalingTests
     {
         const float MaxNorm = 0.05f;
         var options = new EngineOptions { Sgd = new SgdOptions(new SgdHyperParameters(LearningRate: 0.5f)), MaxGradientNorm = MaxNorm };
-        var results = EngineRanks.Run(worldSize, () => MlpEngineTests.Define(16 / worldSize), options, TwoChunks,
+        var results = EngineRanks.Run(worldSize, () => MlpEngineTests.Define(16 / worldSize), options, MlpEngineTests.TwoChunks,
             (engine, model) =>
             {
                 var batch = new MlpEngineTests.Batch(16 / worldSize);

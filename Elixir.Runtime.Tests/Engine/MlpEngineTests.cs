@@ -16,7 +16,7 @@ public sealed class MlpEngineTests
     private static readonly MlpConfig Config = MlpConfig.Default;
 
     // Fc1 (1024 + 64 elements) fills one chunk and Fc2 (256 + 4) a second: the module needs both blocks.
-    private static readonly PlannerOptions TwoChunks = new() { ChunkSize = 1100, RCacheBlocks = 2 };
+    internal static readonly PlannerOptions TwoChunks = new() { ChunkSize = 1100, RCacheBlocks = 2 };
 
     public static TheoryData<int, string> RanksAndOptimizers => new()
     {
