@@ -21,7 +21,10 @@ internal sealed class RecordingBackend(List<string>? log) : IMemoryBackend
 
     public IEvent CreateEvent() => new Event((++_events) switch { 1 => "mainMark", 2 => "prefetchDone", _ => "reduceDone" });
 
-    public NativeBuffer Allocate(long byteLength, MemoryLocation location) => throw new NotSupportedException();
+    public MemoryCounters Counters { get; } = new("recording");
+
+    public NativeBuffer Allocate(long byteLength, MemoryLocation location, MemoryCategory category = MemoryCategory.Other) =>
+        throw new NotSupportedException();
 
     public void Copy(BufferSlice destination, BufferSlice source, IStream? stream = null) => throw new NotSupportedException();
 

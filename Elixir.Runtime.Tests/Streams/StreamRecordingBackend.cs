@@ -17,7 +17,10 @@ internal sealed class StreamRecordingBackend(IMemoryBackend inner, StreamLog log
 
     public int LiveBuffers => inner.LiveBuffers;
 
-    public NativeBuffer Allocate(long byteLength, MemoryLocation location) => inner.Allocate(byteLength, location);
+    public MemoryCounters Counters => inner.Counters;
+
+    public NativeBuffer Allocate(long byteLength, MemoryLocation location, MemoryCategory category = MemoryCategory.Other) =>
+        inner.Allocate(byteLength, location, category);
 
     public void Copy(BufferSlice destination, BufferSlice source, IStream? stream = null)
     {

@@ -21,7 +21,7 @@ public sealed partial class Chunk
         {
             if (!onlyRank0 || Communicator.Rank == 0)
             {
-                using var staging = _backend.Allocate(ChunkBytes, MemoryLocation.Host);
+                using var staging = _backend.Allocate(ChunkBytes, MemoryLocation.Host, MemoryCategory.TransientIO);
                 _backend.Copy(staging.All, gathered?.All ?? _block!.Payload);
                 _backend.DefaultStream.Synchronize();
                 for (int i = 0; i < _tensors.Count; i++)
@@ -62,7 +62,7 @@ public sealed partial class Chunk
         using var gathered = GatherIntoTemporary();
         if (reads)
         {
-            using var staging = _backend.Allocate(ChunkBytes, MemoryLocation.Host);
+            using var staging = _backend.Allocate(ChunkBytes, MemoryLocation.Host, MemoryCategory.TransientIO);
             _backend.Copy(staging.All, gathered.All);
             _backend.DefaultStream.Synchronize();
             for (int i = 0; i < _tensors.Count; i++)
@@ -107,7 +107,7 @@ public sealed partial class Chunk
 
     private NativeBuffer GatherIntoTemporary()
     {
-        var buffer = _backend.Allocate(ChunkBytes, MemoryLocation.Device);
+        var buffer = _backend.Allocate(ChunkBytes, MemoryLocation.Device, MemoryCategory.TransientIO);
         try
         {
             var own = buffer.Slice(Shard.Begin * DType.SizeOf(), ShardBytes);

@@ -45,6 +45,7 @@ public sealed partial class Chunk : IDisposable
     /// <param name="type">The element type of every tensor in the chunk.</param>
     /// <param name="shardLocation">Where the shard lives (host means offloaded).</param>
     /// <param name="fused">True for a fused chunk: replicated in a private block, never scattered.</param>
+    /// <param name="shardCategory">What the shard counts as: parameter shards, or optimizer state for an fp32 master chunk.</param>
     public Chunk(
         RCache pool,
         IMemoryBackend backend,
@@ -53,7 +54,8 @@ public sealed partial class Chunk : IDisposable
         long chunkSize,
         DType type,
         MemoryLocation shardLocation,
-        bool fused = false)
+        bool fused = false,
+        MemoryCategory shardCategory = MemoryCategory.ParameterShards)
     {
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(backend);
@@ -79,8 +81,9 @@ public sealed partial class Chunk : IDisposable
         _privateBlock = fused ? pool.GetPrivateBlock(chunkSize, type) : null;
         try
         {
-            _shard = backend.Allocate(ShardBytes, shardLocation);
-            _buildBuffer = fused ? null : backend.Allocate(ChunkBytes, MemoryLocation.Device);
+            _shard = backend.Allocate(ShardBytes, shardLocation, shardCategory);
+            // Built where the shard lives: an offloaded chunk never needs device memory while it is filled.
+            _buildBuffer = fused ? null : backend.Allocate(ChunkBytes, shardLocation, MemoryCategory.TransientIO);
             backend.Fill(BuildPayload, 0);
         }
         catch

@@ -19,10 +19,15 @@ public sealed class ChunkGroup : IDisposable
     private readonly Dictionary<TensorKey, (Chunk Chunk, int Position)> _tensorToChunk = [];
     private readonly HashSet<Chunk> _accessedFloat = [];
     private readonly HashSet<Chunk> _accessedFused = [];
+    private readonly MemoryCategory _shardCategory;
     private ReduceWorkspace? _workspace;
 
-    /// <summary>Creates a group over <paramref name="pool"/>, which it takes ownership of.</summary>
-    public ChunkGroup(RCache pool, IMemoryBackend backend, ICommunicator communicator, IKernels kernels)
+    /// <summary>
+    /// Creates a group over <paramref name="pool"/>, which it takes ownership of; its chunks' shards count as
+    /// <paramref name="shardCategory"/>.
+    /// </summary>
+    public ChunkGroup(RCache pool, IMemoryBackend backend, ICommunicator communicator, IKernels kernels,
+        MemoryCategory shardCategory = MemoryCategory.ParameterShards)
     {
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(backend);
@@ -32,6 +37,7 @@ public sealed class ChunkGroup : IDisposable
         _backend = backend;
         Communicator = communicator;
         _kernels = kernels;
+        _shardCategory = shardCategory;
     }
 
     /// <summary>The rCache.</summary>
@@ -62,7 +68,7 @@ public sealed class ChunkGroup : IDisposable
                 $"{Pool.PublicBlockElements} x {Pool.PublicType}.");
         }
 
-        return new Chunk(Pool, _backend, Communicator, _kernels, chunkSize, type, shardLocation, fused);
+        return new Chunk(Pool, _backend, Communicator, _kernels, chunkSize, type, shardLocation, fused, _shardCategory);
     }
 
     /// <summary>Closes <paramref name="chunk"/> and maps its tensors to it; a tensor already mapped throws before closing.</summary>
@@ -243,6 +249,20 @@ public sealed class ChunkGroup : IDisposable
         _workspace?.Dispose();
         _workspace = null;
         Pool.Dispose();
+    }
+
+    /// <summary>
+    /// Allocates the fp32 reduce workspace for chunks of up to <paramref name="elementCount"/> elements now, so
+    /// it is part of the memory at construction rather than appearing at the first reduce.
+    /// </summary>
+    public void ReserveReduceWorkspace(long elementCount)
+    {
+        if (elementCount > 0 && (_workspace is null || _workspace.ElementCount < elementCount))
+        {
+            _workspace?.Dispose();
+            _workspace = null;
+            _workspace = new ReduceWorkspace(_backend, elementCount);
+        }
     }
 
     private ReduceWorkspace WorkspaceFor(Chunk chunk)

@@ -13,7 +13,7 @@ public sealed class ReduceWorkspace : IDisposable
     {
         ArgumentNullException.ThrowIfNull(backend);
         ElementCount = elementCount;
-        Buffer = backend.Allocate(elementCount * sizeof(float), location);
+        Buffer = backend.Allocate(elementCount * sizeof(float), location, MemoryCategory.Communication);
     }
 
     /// <summary>The capacity in fp32 elements.</summary>

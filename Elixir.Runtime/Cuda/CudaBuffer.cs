@@ -10,8 +10,8 @@ internal sealed class CudaBuffer : NativeBuffer
     private readonly CudaMemoryBackend owner;
     private readonly nint address;
 
-    internal CudaBuffer(CudaMemoryBackend owner, SafeHandle memory, long byteLength, MemoryLocation location)
-        : base(byteLength, location)
+    internal CudaBuffer(CudaMemoryBackend owner, SafeHandle memory, long byteLength, MemoryLocation location, MemoryCategory category)
+        : base(byteLength, location, category)
     {
         this.owner = owner;
         this.memory = memory;

@@ -35,8 +35,8 @@ public sealed unsafe class CudaKernels : IKernels, IDisposable
         sumOfSquares = modules[3].Function("elixir_sumsq");
         adam = modules[4].Function("elixir_adam");
         sgd = modules[5].Function("elixir_sgd");
-        deviceScratch = backend.Allocate(SumOfSquaresBlocks * sizeof(double), MemoryLocation.Device);
-        hostScratch = backend.Allocate(SumOfSquaresBlocks * sizeof(double), MemoryLocation.Host);
+        deviceScratch = backend.Allocate(SumOfSquaresBlocks * sizeof(double), MemoryLocation.Device, MemoryCategory.Staging);
+        hostScratch = backend.Allocate(SumOfSquaresBlocks * sizeof(double), MemoryLocation.Host, MemoryCategory.Staging);
         maxGrid = (uint)backend.Device.MultiprocessorCount * 16;
     }
 

@@ -12,8 +12,6 @@ namespace Elixir.Cuda;
 public sealed class CudaMemoryBackend : IMemoryBackend
 {
     private readonly CudaStream defaultStream;
-    private long deviceBytes;
-    private long hostBytes;
     private int liveBuffers;
 
     /// <summary>Creates the backend on <paramref name="device"/>; the device stays owned by the caller.</summary>
@@ -21,6 +19,7 @@ public sealed class CudaMemoryBackend : IMemoryBackend
     {
         ArgumentNullException.ThrowIfNull(device);
         Device = device;
+        Counters = new MemoryCounters(Name);
         defaultStream = new CudaStream(device);
     }
 
@@ -34,13 +33,17 @@ public sealed class CudaMemoryBackend : IMemoryBackend
     public IStream DefaultStream => defaultStream;
 
     /// <inheritdoc/>
+    public MemoryCounters Counters { get; }
+
+    /// <inheritdoc/>
     public int LiveBuffers => Volatile.Read(ref liveBuffers);
 
     /// <inheritdoc/>
-    public NativeBuffer Allocate(long byteLength, MemoryLocation location)
+    public NativeBuffer Allocate(long byteLength, MemoryLocation location, MemoryCategory category = MemoryCategory.Other)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(byteLength);
         MakeCurrent();
+        Counters.Reserve(byteLength, location, category);
 
         // The driver refuses zero-byte requests; an empty buffer still needs a distinct, freeable address.
         var size = (nuint)Math.Max(byteLength, 1);
@@ -48,20 +51,19 @@ public sealed class CudaMemoryBackend : IMemoryBackend
         if (location == MemoryLocation.Device)
         {
             CUresult result = CudaDriver.cuMemAlloc(out ulong pointer, size);
-            ThrowIfAllocationFailed(result, byteLength, location);
+            ThrowIfAllocationFailed(result, byteLength, location, category);
             memory = new DeviceMemoryHandle(Device.Context, (nint)pointer);
         }
         else
         {
             CUresult result = CudaDriver.cuMemHostAlloc(
                 out nint pointer, size, CudaDriver.CU_MEMHOSTALLOC_PORTABLE | CudaDriver.CU_MEMHOSTALLOC_DEVICEMAP);
-            ThrowIfAllocationFailed(result, byteLength, location);
+            ThrowIfAllocationFailed(result, byteLength, location, category);
             memory = new PinnedHostMemoryHandle(Device.Context, pointer);
         }
 
-        Interlocked.Add(ref location == MemoryLocation.Device ? ref deviceBytes : ref hostBytes, byteLength);
         Interlocked.Increment(ref liveBuffers);
-        return new CudaBuffer(this, memory, byteLength, location);
+        return new CudaBuffer(this, memory, byteLength, location, category);
     }
 
     /// <inheritdoc/>
@@ -131,8 +133,7 @@ public sealed class CudaMemoryBackend : IMemoryBackend
     internal CudaEvent CreateTimedEvent() => new(Device, timed: true);
 
     /// <inheritdoc/>
-    public long BytesAllocated(MemoryLocation location) =>
-        Volatile.Read(ref location == MemoryLocation.Device ? ref deviceBytes : ref hostBytes);
+    public long BytesAllocated(MemoryLocation location) => Counters.Live(location);
 
     /// <inheritdoc/>
     public void Dispose() => defaultStream.Dispose();
@@ -143,16 +144,17 @@ public sealed class CudaMemoryBackend : IMemoryBackend
 
     internal void OnFreed(CudaBuffer buffer)
     {
-        Interlocked.Add(ref buffer.Location == MemoryLocation.Device ? ref deviceBytes : ref hostBytes, -buffer.ByteLength);
+        Counters.Release(buffer.ByteLength, buffer.Location, buffer.Category);
         Interlocked.Decrement(ref liveBuffers);
     }
 
-    private void ThrowIfAllocationFailed(CUresult result, long byteLength, MemoryLocation location)
+    private void ThrowIfAllocationFailed(CUresult result, long byteLength, MemoryLocation location, MemoryCategory category)
     {
         if (result != CUresult.CUDA_SUCCESS)
         {
+            Counters.Release(byteLength, location, category);
             throw CudaStatus.ToException(result,
-                $"Allocating {byteLength} bytes of {location} memory on {Name} ({BytesAllocated(location)} bytes already allocated there)");
+                $"Allocating {byteLength} bytes of {location} memory ({category.DisplayName()}) on {Name} ({BytesAllocated(location)} bytes already allocated there)");
         }
     }
 }

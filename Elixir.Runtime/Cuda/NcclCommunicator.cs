@@ -27,8 +27,8 @@ public sealed unsafe class NcclCommunicator : ICommunicator
         Rank = rank;
         WorldSize = worldSize;
         IsChecked = checkedMode;
-        deviceScalars = backend.Allocate(2 * sizeof(double), MemoryLocation.Device);
-        hostScalars = backend.Allocate(2 * sizeof(double), MemoryLocation.Host);
+        deviceScalars = backend.Allocate(2 * sizeof(double), MemoryLocation.Device, MemoryCategory.Communication);
+        hostScalars = backend.Allocate(2 * sizeof(double), MemoryLocation.Host, MemoryCategory.Communication);
         completion = new CudaEvent(backend.Device);
     }
 

@@ -67,13 +67,13 @@ internal sealed class InitialValues : IDisposable
     private void Add(LayoutInstance instance, IMemoryBackend backend, IKernels kernels, DType parameterType)
     {
         var table = instance.Table;
-        var declared = backend.Allocate(Math.Max(table.TotalBytes, 1), MemoryLocation.Host);
+        var declared = backend.Allocate(Math.Max(table.TotalBytes, 1), MemoryLocation.Host, MemoryCategory.TransientIO);
         var masterTable = instance.MasterBinding.Table;
-        var master = backend.Allocate(Math.Max(masterTable.TotalBytes, 1), MemoryLocation.Host);
+        var master = backend.Allocate(Math.Max(masterTable.TotalBytes, 1), MemoryLocation.Host, MemoryCategory.TransientIO);
         var storageTable = instance.StorageBinding.Table;
         var parameter = ReferenceEquals(instance.StorageBinding, instance.ParameterBinding)
             ? null
-            : backend.Allocate(Math.Max(storageTable.TotalBytes, 1), MemoryLocation.Host);
+            : backend.Allocate(Math.Max(storageTable.TotalBytes, 1), MemoryLocation.Host, MemoryCategory.TransientIO);
         _buffers.Add(instance, (declared, master, parameter));
         backend.Fill(declared.All, 0);
         if (instance.Initializer is { } initializer)

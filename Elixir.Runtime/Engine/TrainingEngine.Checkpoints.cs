@@ -251,7 +251,7 @@ public sealed partial class TrainingEngine
             for (int c = 0; c < _masters.Length; c++)
             {
                 var master = _masters[c];
-                using var full = _backend.Allocate(master.ChunkSize * sizeof(float), MemoryLocation.Device);
+                using var full = _backend.Allocate(master.ChunkSize * sizeof(float), MemoryLocation.Device, MemoryCategory.TransientIO);
                 var own = full.Slice(master.Shard.Begin * sizeof(float), master.ShardBytes);
                 _backend.Copy(own, shardOf(c));
                 _communicator.AllGather(own, full.All, DType.Float32);
@@ -291,7 +291,7 @@ public sealed partial class TrainingEngine
             return source.AsSpan<byte>().ToArray();
         }
 
-        using var staging = _backend.Allocate(source.ByteLength, MemoryLocation.Host);
+        using var staging = _backend.Allocate(source.ByteLength, MemoryLocation.Host, MemoryCategory.TransientIO);
         _backend.Copy(staging.All, source);
         _backend.DefaultStream.Synchronize();
         return staging.All.AsSpan<byte>().ToArray();
@@ -305,7 +305,7 @@ public sealed partial class TrainingEngine
             return;
         }
 
-        using var staging = _backend.Allocate(data.Length, MemoryLocation.Host);
+        using var staging = _backend.Allocate(data.Length, MemoryLocation.Host, MemoryCategory.TransientIO);
         data.CopyTo(staging.All.AsSpan<byte>());
         _backend.Copy(destination, staging.All);
         _backend.DefaultStream.Synchronize();

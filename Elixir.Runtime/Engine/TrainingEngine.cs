@@ -108,7 +108,7 @@ public sealed partial class TrainingEngine : IDisposable
                 Plan.RCache.PublicBlocks, privateBlocks));
             _masterPool = Track(cleanup, new RCache(backend, $"master{communicator.Rank}", 0, DType.Float32, 0));
             _group = Track(cleanup, new ChunkGroup(_pool, backend, communicator, kernels));
-            _masterGroup = Track(cleanup, new ChunkGroup(_masterPool, backend, communicator, kernels));
+            _masterGroup = Track(cleanup, new ChunkGroup(_masterPool, backend, communicator, kernels, MemoryCategory.OptimizerState));
             (_chunks, _masters) = BuildChunks(model, Plan);
             (_firstMoments, _secondMoments, _accumulators) = AllocateShardState(cleanup);
             _segments = BuildSegments();
@@ -284,26 +284,26 @@ public sealed partial class TrainingEngine : IDisposable
             long bytes = _masters[c].ShardBytes;
             if (adam || momentum)
             {
-                first[c] = Track(cleanup, Zeroed(bytes, location));
+                first[c] = Track(cleanup, Zeroed(bytes, location, MemoryCategory.OptimizerState));
             }
 
             if (adam)
             {
-                second[c] = Track(cleanup, Zeroed(bytes, location));
+                second[c] = Track(cleanup, Zeroed(bytes, location, MemoryCategory.OptimizerState));
             }
 
             if (_options.AccumulationSteps > 1)
             {
-                accumulators[c] = Track(cleanup, Zeroed(bytes, location));
+                accumulators[c] = Track(cleanup, Zeroed(bytes, location, MemoryCategory.Gradients));
             }
         }
 
         return (first, second, accumulators);
     }
 
-    private NativeBuffer Zeroed(long bytes, MemoryLocation location)
+    private NativeBuffer Zeroed(long bytes, MemoryLocation location, MemoryCategory category)
     {
-        var buffer = _backend.Allocate(Math.Max(bytes, sizeof(float)), location);
+        var buffer = _backend.Allocate(Math.Max(bytes, sizeof(float)), location, category);
         _backend.Fill(buffer.All, 0);
         return buffer;
     }
@@ -375,9 +375,9 @@ public sealed partial class TrainingEngine : IDisposable
         }
 
         return (
-            Track(cleanup, _backend.Allocate(Math.Max(staging, Align), MemoryLocation.Device)),
-            Track(cleanup, _backend.Allocate(Math.Max(gradients, Align), MemoryLocation.Device)),
-            Track(cleanup, _backend.Allocate(Math.Max(persistent, Align), MemoryLocation.Device)));
+            Track(cleanup, _backend.Allocate(Math.Max(staging, Align), MemoryLocation.Device, MemoryCategory.Staging)),
+            Track(cleanup, _backend.Allocate(Math.Max(gradients, Align), MemoryLocation.Device, MemoryCategory.Gradients)),
+            Track(cleanup, _backend.Allocate(Math.Max(persistent, Align), MemoryLocation.Device, MemoryCategory.Gradients)));
     }
 
     /// <summary>Each tensor's part of <paramref name="chunk"/>'s valid shard, as element offsets in the chunk.</summary>

@@ -12,8 +12,12 @@ public interface IMemoryBackend : IDisposable
     /// <summary>The stream that compute work runs on; work on it is ordered with the caller.</summary>
     IStream DefaultStream { get; }
 
-    /// <summary>Allocates <paramref name="byteLength"/> bytes (64-byte aligned at least) at <paramref name="location"/>.</summary>
-    NativeBuffer Allocate(long byteLength, MemoryLocation location);
+    /// <summary>
+    /// Allocates <paramref name="byteLength"/> bytes (64-byte aligned at least) at <paramref name="location"/>,
+    /// counted under <paramref name="category"/>. A request past the location's budget throws
+    /// <see cref="MemoryBudgetExceededException"/> and allocates nothing.
+    /// </summary>
+    NativeBuffer Allocate(long byteLength, MemoryLocation location, MemoryCategory category = MemoryCategory.Other);
 
     /// <summary>Copies <c>source.ByteLength</c> bytes; both slices must be the same length.</summary>
     void Copy(BufferSlice destination, BufferSlice source, IStream? stream = null);
@@ -29,6 +33,9 @@ public interface IMemoryBackend : IDisposable
 
     /// <summary>The bytes currently allocated at <paramref name="location"/> and not yet freed.</summary>
     long BytesAllocated(MemoryLocation location);
+
+    /// <summary>Live and peak bytes per location and category, and the budgets allocations are checked against.</summary>
+    MemoryCounters Counters { get; }
 
     /// <summary>The number of buffers allocated and not yet freed.</summary>
     int LiveBuffers { get; }

@@ -7,10 +7,11 @@ namespace Elixir.Memory;
 public abstract class NativeBuffer : IDisposable
 {
     /// <summary>Creates the buffer description.</summary>
-    protected NativeBuffer(long byteLength, MemoryLocation location)
+    protected NativeBuffer(long byteLength, MemoryLocation location, MemoryCategory category = MemoryCategory.Other)
     {
         ByteLength = byteLength;
         Location = location;
+        Category = category;
     }
 
     /// <summary>The buffer's start address (host or device address space, by <see cref="Location"/>).</summary>
@@ -21,6 +22,9 @@ public abstract class NativeBuffer : IDisposable
 
     /// <summary>Where the buffer lives.</summary>
     public MemoryLocation Location { get; }
+
+    /// <summary>What the buffer holds, as its backend counts it.</summary>
+    public MemoryCategory Category { get; }
 
     /// <summary>True once disposed.</summary>
     public abstract bool IsDisposed { get; }

@@ -52,7 +52,7 @@ public sealed class RCache : IDisposable
         {
             for (int i = 0; i < publicBlockCount; i++)
             {
-                var buffer = backend.Allocate(publicBlockElements * publicType.SizeOf(), location);
+                var buffer = backend.Allocate(publicBlockElements * publicType.SizeOf(), location, MemoryCategory.RCache);
                 _publicBlocks[i] = new RCacheBlock(this, buffer, publicBlockElements, publicType, isPublic: true, i);
                 PublicBytes += buffer.ByteLength;
             }
@@ -66,7 +66,7 @@ public sealed class RCache : IDisposable
                         nameof(privateBlocks), $"RCache '{name}': private block #{i} has {count} elements; it must be positive.");
                 }
 
-                var buffer = backend.Allocate(count * type.SizeOf(), location);
+                var buffer = backend.Allocate(count * type.SizeOf(), location, MemoryCategory.RCache);
                 _privateBlocks[i] = new RCacheBlock(this, buffer, count, type, isPublic: false, i);
                 PrivateBytes += buffer.ByteLength;
             }

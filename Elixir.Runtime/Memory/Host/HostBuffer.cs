@@ -5,8 +5,8 @@ internal sealed class HostBuffer : NativeBuffer
 {
     private readonly HostMemoryHandle _handle;
 
-    public HostBuffer(HostMemoryHandle handle, long byteLength, MemoryLocation location)
-        : base(byteLength, location) => _handle = handle;
+    public HostBuffer(HostMemoryHandle handle, long byteLength, MemoryLocation location, MemoryCategory category)
+        : base(byteLength, location, category) => _handle = handle;
 
     public override nint Address => _handle.IsClosed ? 0 : _handle.DangerousGetHandle();
 

@@ -11,8 +11,6 @@ public sealed unsafe class HostMemoryBackend : IMemoryBackend
     /// <summary>The alignment of every allocation, in bytes (one cache line, the widest SIMD register).</summary>
     public const int Alignment = 64;
 
-    private long _deviceBytes;
-    private long _hostBytes;
     private int _liveBuffers;
 
     /// <inheritdoc/>
@@ -22,10 +20,13 @@ public sealed unsafe class HostMemoryBackend : IMemoryBackend
     public IStream DefaultStream => HostStream.Instance;
 
     /// <inheritdoc/>
+    public MemoryCounters Counters { get; } = new("host");
+
+    /// <inheritdoc/>
     public int LiveBuffers => Volatile.Read(ref _liveBuffers);
 
     /// <inheritdoc/>
-    public NativeBuffer Allocate(long byteLength, MemoryLocation location)
+    public NativeBuffer Allocate(long byteLength, MemoryLocation location, MemoryCategory category = MemoryCategory.Other)
     {
         if (byteLength <= 0)
         {
@@ -38,10 +39,20 @@ public sealed unsafe class HostMemoryBackend : IMemoryBackend
             throw new ArgumentOutOfRangeException(nameof(location), location, $"Backend '{Name}' has no location {location}.");
         }
 
-        var handle = new HostMemoryHandle(this, byteLength, location);
-        Interlocked.Add(ref Counter(location), byteLength);
+        Counters.Reserve(byteLength, location, category);
+        HostMemoryHandle handle;
+        try
+        {
+            handle = new HostMemoryHandle(this, byteLength, location, category);
+        }
+        catch
+        {
+            Counters.Release(byteLength, location, category);
+            throw;
+        }
+
         Interlocked.Increment(ref _liveBuffers);
-        return new HostBuffer(handle, byteLength, location);
+        return new HostBuffer(handle, byteLength, location, category);
     }
 
     /// <inheritdoc/>
@@ -66,21 +77,18 @@ public sealed unsafe class HostMemoryBackend : IMemoryBackend
     public IEvent CreateEvent() => HostStream.Instance;
 
     /// <inheritdoc/>
-    public long BytesAllocated(MemoryLocation location) => Volatile.Read(ref Counter(location));
+    public long BytesAllocated(MemoryLocation location) => Counters.Live(location);
 
     /// <summary>Nothing to release: every buffer frees itself when disposed.</summary>
     public void Dispose()
     {
     }
 
-    internal void OnFreed(long byteLength, MemoryLocation location)
+    internal void OnFreed(long byteLength, MemoryLocation location, MemoryCategory category)
     {
-        Interlocked.Add(ref Counter(location), -byteLength);
+        Counters.Release(byteLength, location, category);
         Interlocked.Decrement(ref _liveBuffers);
     }
-
-    private ref long Counter(MemoryLocation location) =>
-        ref location == MemoryLocation.Device ? ref _deviceBytes : ref _hostBytes;
 
     private void ThrowLengthMismatch(long destination, long source) => throw new ArgumentException(
         $"Backend '{Name}': copy of {source} bytes into a {destination}-byte slice; the lengths must match.");

@@ -8,13 +8,15 @@ internal sealed unsafe class HostMemoryHandle : SafeHandle
     private readonly HostMemoryBackend _backend;
     private readonly long _byteLength;
     private readonly MemoryLocation _location;
+    private readonly MemoryCategory _category;
 
-    public HostMemoryHandle(HostMemoryBackend backend, long byteLength, MemoryLocation location)
+    public HostMemoryHandle(HostMemoryBackend backend, long byteLength, MemoryLocation location, MemoryCategory category)
         : base(IntPtr.Zero, ownsHandle: true)
     {
         _backend = backend;
         _byteLength = byteLength;
         _location = location;
+        _category = category;
         SetHandle((nint)NativeMemory.AlignedAlloc((nuint)byteLength, HostMemoryBackend.Alignment));
     }
 
@@ -25,7 +27,7 @@ internal sealed unsafe class HostMemoryHandle : SafeHandle
         nint address = handle;
         handle = IntPtr.Zero;
         NativeMemory.AlignedFree((void*)address);
-        _backend.OnFreed(_byteLength, _location);
+        _backend.OnFreed(_byteLength, _location, _category);
         return true;
     }
 }
