@@ -31,15 +31,6 @@ internal static class PlanTable
         }
 
         output.WriteLine();
-        var m = plan.MemoryPerRank;
-        output.WriteLine($"{"memory per rank",-16}  {"device",12}  {"host",12}");
-        Row(output, "parameters", m.Device.Parameters, m.Host.Parameters);
-        Row(output, "gradients", m.Device.Gradients, m.Host.Gradients);
-        Row(output, "optimizer state", m.Device.OptimizerState, m.Host.OptimizerState);
-        Row(output, "rCache", m.Device.RCache, m.Host.RCache);
-        Row(output, "total", m.Device.Total, m.Host.Total);
+        MemoryTable.Write(output, plan.Memory);
     }
-
-    private static void Row(TextWriter output, string kind, long device, long host) =>
-        output.WriteLine($"{kind,-16}  {ByteSize.Format(device),12}  {ByteSize.Format(host),12}");
 }

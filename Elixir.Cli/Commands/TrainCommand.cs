@@ -30,6 +30,9 @@ internal static class TrainCommand
     private static readonly Option<int> s_channels = new("--channels") { Description = "Model width C", DefaultValueFactory = _ => s_defaults.Channels };
     private static readonly Option<int> s_layers = new("--layers") { Description = "Transformer blocks L", DefaultValueFactory = _ => s_defaults.Layers };
     private static readonly Option<int> s_heads = new("--heads") { Description = "Attention heads H (must divide C)", DefaultValueFactory = _ => s_defaults.Heads };
+    private static readonly Option<string> s_deviceMemory = new("--device-memory") { Description = "Device memory per rank the run must fit in (planned and enforced), e.g. 512MiB" };
+    private static readonly Option<long?> s_chunkSize = new("--chunk-size") { Description = "Public chunk size in elements instead of the minimum-waste search" };
+    private static readonly Option<bool> s_json = new("--json") { Description = "Print one JSON object at the end (progress goes to standard error)" };
     private static readonly Option<int> s_sequenceLength = new("--sequence-length") { Description = "Tokens per sequence T", DefaultValueFactory = _ => s_defaults.SequenceLength };
 
     /// <summary>The command with its options and action.</summary>
@@ -39,7 +42,7 @@ internal static class TrainCommand
         {
             s_ranks, s_dtype, s_offload, s_prefetch, s_steps, s_batch, s_accumulation, s_lr, s_clip, s_seed, s_logEvery, s_corpus, s_verify,
             s_checkpointDir, s_checkpointEvery, s_consolidated, s_resume,
-            s_channels, s_layers, s_heads, s_sequenceLength,
+            s_channels, s_layers, s_heads, s_sequenceLength, s_deviceMemory, s_chunkSize, s_json,
         };
         command.SetAction(Run);
         return command;
@@ -50,7 +53,7 @@ internal static class TrainCommand
         var settings = ReadSettings(result);
         var corpus = settings.CorpusPath is null ? TrainingCorpus.Sample() : TrainingCorpus.Read(settings.CorpusPath, settings.SequenceLength);
         var output = result.InvocationConfiguration.Output;
-        var reporter = new ProgressReporter(output, settings, corpus.Source);
+        var reporter = new ProgressReporter(settings.Json ? result.InvocationConfiguration.Error : output, settings, corpus.Source);
         // A resumed run may overwrite the checkpoint it started from, so its 1-rank reference runs first.
         TrainingOutcome? reference = settings.Verify && settings.Resume ? Reference(settings, corpus, reporter) : null;
         var outcome = TrainingRun.Execute(settings, corpus, settings.Verify, reporter.Started, reporter.Stepped);
@@ -61,6 +64,11 @@ internal static class TrainCommand
             var difference = ParameterDifference.Largest(outcome.Parameters!, reference.Parameters!);
             reporter.Line(
                 $"verify: largest parameter difference between {settings.Ranks} rank{(settings.Ranks == 1 ? "" : "s")} and 1 rank: {difference.Value:G6} ({(difference.Value > 0 ? $"in {difference.Tensor}; " : "")}{difference.Count:N0} parameters compared)");
+        }
+
+        if (settings.Json)
+        {
+            output.WriteLine(TrainJson.Write(outcome));
         }
 
         return ExitCodes.Success;
@@ -141,6 +149,11 @@ internal static class TrainCommand
             CheckpointEvery = checkpointEvery,
             Consolidated = result.GetValue(s_consolidated),
             Resume = resume,
+            DeviceMemoryBytes = MemorySizeOption.Parse(result.GetValue(s_deviceMemory), s_deviceMemory.Name),
+            ChunkSize = result.GetValue(s_chunkSize) is long chunk && chunk <= 0
+                ? throw new CliException(ExitCodes.Usage, $"--chunk-size must be positive, got {chunk}.")
+                : result.GetValue(s_chunkSize),
+            Json = result.GetValue(s_json),
         };
     }
 

@@ -23,7 +23,8 @@ internal sealed class ProgressReporter(TextWriter output, TrainSettings settings
             $"AdamW lr {settings.LearningRate}{(settings.Clip > 0 ? $", clip {settings.Clip}" : "")}, seed {settings.Seed}, steps {start.FirstStep + 1}..{settings.Steps}"));
         output.WriteLine(Format(
             $"plan: {plan.Chunks.Count} chunks ({plan.PublicChunkCount} public of {plan.ChunkSize:N0} elements, {plan.PrivateChunks.Count} fused), ") + Format(
-            $"waste {plan.WastePercent:F1}%, rCache {plan.RCache.PublicBlocks} public blocks"));
+            $"waste {plan.WastePercent:F1}%, rCache {plan.RCache.PublicBlocks} public blocks{(settings.DeviceMemoryBytes is long budget ? $", device budget {budget} bytes per rank" : "")}"));
+        Commands.MemoryTable.Write(output, plan.Memory);
         _lastLogged = new StepReport(start.FirstStep, 0, default, TimeSpan.Zero, 0, 0, 0);
     }
 
@@ -61,6 +62,7 @@ internal sealed class ProgressReporter(TextWriter output, TrainSettings settings
         if (outcome.Losses.Length == 0)
         {
             output.WriteLine(Format($"done: nothing to train, already at step {outcome.FirstStep} of {settings.Steps}"));
+            WriteMemory(outcome);
             return;
         }
 
@@ -71,6 +73,16 @@ internal sealed class ProgressReporter(TextWriter output, TrainSettings settings
             $"done: {outcome.Losses.Length} steps (to step {outcome.FirstStep + outcome.Losses.Length}) in {outcome.Elapsed.TotalSeconds:F1} s, {outcome.TokensPerSecond:F0} tok/s; ") + Format(
             $"final loss {outcome.Losses[^1]:F4}; mean loss of the first {window} steps {first:F4}, of the last {window} {last:F4}") + Format(
             $"{(outcome.Skipped > 0 ? $"; skipped {outcome.Skipped}" : "")}{(outcome.LossScale != 1f ? $"; loss scale {outcome.LossScale:G}" : "")}"));
+        WriteMemory(outcome);
+    }
+
+    /// <summary>Planned against measured peak per rank (rank 0), per location; on the host backend both locations are RAM.</summary>
+    private void WriteMemory(TrainingOutcome outcome)
+    {
+        var planned = outcome.Plan.Memory;
+        output.WriteLine(Format(
+            $"memory per rank (host backend: both locations are RAM): planned peak {planned.Peak(Memory.MemoryLocation.Device)} B {Commands.MemoryTable.DeviceLabel} + ") + Format(
+            $"{planned.Peak(Memory.MemoryLocation.Host)} B {Commands.MemoryTable.HostLabel}; measured peak {outcome.Memory.DevicePeak} B + {outcome.Memory.HostPeak} B"));
     }
 
     /// <summary>Writes a line formatted with the invariant culture.</summary>

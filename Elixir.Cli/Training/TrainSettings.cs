@@ -53,6 +53,15 @@ internal sealed record TrainSettings
     /// <summary>The corpus file, or null for the generated sample text.</summary>
     public string? CorpusPath { get; init; }
 
+    /// <summary>Device memory per rank the run must fit in (planned under and enforced by the backend), or null for no limit.</summary>
+    public long? DeviceMemoryBytes { get; init; }
+
+    /// <summary>A fixed public chunk size in elements instead of the minimum-waste search, or null.</summary>
+    public long? ChunkSize { get; init; }
+
+    /// <summary>Print one JSON object at the end on standard output, progress on standard error.</summary>
+    public bool Json { get; init; }
+
     /// <summary>Repeat the steps on one rank and compare the parameters.</summary>
     public bool Verify { get; init; }
 
@@ -88,7 +97,8 @@ internal sealed record TrainSettings
 
     /// <summary>
     /// The settings of the one-rank run <see cref="Verify"/> compares against: the same steps from the same start,
-    /// each of this run's ranks emulated in turn, saving nothing.
+    /// each of this run's ranks emulated in turn, saving nothing, with no device budget (one rank holds all shards).
     /// </summary>
-    public TrainSettings OnOneRank() => this with { Ranks = 1, EmulatedRanks = Ranks * EmulatedRanks, Verify = false, ReadOnlyCheckpoints = true };
+    public TrainSettings OnOneRank() =>
+        this with { Ranks = 1, EmulatedRanks = Ranks * EmulatedRanks, Verify = false, ReadOnlyCheckpoints = true, DeviceMemoryBytes = null };
 }

@@ -8,8 +8,11 @@ namespace Elixir.Cli.Training;
 /// <param name="Elapsed">Training time (engine construction excluded).</param>
 /// <param name="Tokens">Tokens trained on over all ranks.</param>
 /// <param name="Parameters">The full fp32 parameters by name, when the run was asked to gather them.</param>
+/// <param name="Plan">The plan rank 0's engine was built from.</param>
+/// <param name="Memory">The peaks rank 0's backend measured over the whole run (construction, training, saves).</param>
 internal sealed record TrainingOutcome(
-    int FirstStep, float[] Losses, int Skipped, float LossScale, TimeSpan Elapsed, long Tokens, IReadOnlyDictionary<string, float[]>? Parameters)
+    int FirstStep, float[] Losses, int Skipped, float LossScale, TimeSpan Elapsed, long Tokens, IReadOnlyDictionary<string, float[]>? Parameters,
+    Elixir.Planning.Plan Plan, MeasuredMemory Memory)
 {
     /// <summary>Tokens per second over the whole run.</summary>
     public double TokensPerSecond => Elapsed.TotalSeconds > 0 ? Tokens / Elapsed.TotalSeconds : 0;

@@ -6,6 +6,7 @@ using Elixir.Kernels.Host;
 using Elixir.Memory.Host;
 using Elixir.Numerics;
 using Elixir.Optim;
+using Elixir.Planning;
 using Elixir.Samples.Data;
 using Elixir.Samples.Models;
 using Elixir.Samples.Training;
@@ -61,6 +62,7 @@ internal static class TrainingRun
         Prefetch = settings.Prefetch,
         AccumulationSteps = settings.Accumulation * settings.EmulatedRanks,
         MaxGradientNorm = settings.Clip,
+        DeviceMemoryBytes = settings.DeviceMemoryBytes,
         LossScaling = settings.ParameterType == DType.Float16 ? new LossScalerOptions() : null,
         Adam = new AdamOptions(
             new AdamHyperParameters(LearningRate: settings.LearningRate, WeightDecay: WeightDecay),
@@ -69,6 +71,11 @@ internal static class TrainingRun
                 new AdamHyperParameters(LearningRate: settings.LearningRate, WeightDecay: 0f))),
     };
 
+    /// <summary>The planner options of the run: the same for <c>elixir train</c> and <c>elixir plan --sample</c>.</summary>
+    public static PlannerOptions PlanOptions(TrainSettings settings, ModelDefinition definition) =>
+        SamplePlan.Options(settings.Ranks, settings.ParameterType, settings.Offload, settings.Prefetch,
+            settings.Accumulation * settings.EmulatedRanks, settings.ChunkSize, settings.DeviceMemoryBytes, definition.WorkingMemoryBytes);
+
     private static TrainingOutcome RunRank(
         HostCommunicator communicator, TrainSettings settings, TrainingCorpus corpus, Gpt2Config config, bool gatherParameters,
         Action<TrainingStart>? started, Action<StepReport>? stepped)
@@ -76,7 +83,8 @@ internal static class TrainingRun
         bool reporter = communicator.Rank == 0;
         var model = new Gpt2Training(config, settings.LocalBatch, settings.Seed);
         using var backend = new HostMemoryBackend();
-        using var engine = new TrainingEngine(model.Definition, communicator, backend, new HostKernels(), EngineOptions(settings));
+        var plan = Planner.Create(model.Definition.PlanParameters(), PlanOptions(settings, model.Definition));
+        using var engine = new TrainingEngine(model.Definition, communicator, backend, new HostKernels(), EngineOptions(settings), plan);
         if (settings.Resume)
         {
             engine.LoadCheckpoint(settings.CheckpointDirectory!, CheckpointPrefix);
@@ -150,7 +158,8 @@ internal static class TrainingRun
         }
 
         var parameters = gatherParameters ? engine.GatherParameters() : null;
-        return new TrainingOutcome(firstStep, [.. losses], skipped, engine.LossScale, clock.Elapsed, tokens, parameters);
+        return new TrainingOutcome(firstStep, [.. losses], skipped, engine.LossScale, clock.Elapsed, tokens, parameters,
+            engine.Plan, MeasuredMemory.Of(backend.Counters));
     }
 
     private static void Save(TrainingEngine engine, TrainSettings settings)

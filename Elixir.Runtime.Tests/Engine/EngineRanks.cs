@@ -17,7 +17,7 @@ internal static class EngineRanks
             using var backend = new HostMemoryBackend();
             T result;
             var model = define();
-            var planned = plan is null ? null : Planner.Create(model.PlanParameters(), plan with { WorldSize = worldSize });
+            var planned = plan is null ? null : Planner.Create(model.PlanParameters(), plan with { WorldSize = worldSize, TrainingType = options.ParameterType });
             using (var engine = new TrainingEngine(model, communicator, backend, new HostKernels(), options, planned))
             {
                 result = body(engine, model);

@@ -211,7 +211,8 @@ public sealed class ChunkGroup : IDisposable
     public RCacheBlock? ReduceChunk(Chunk chunk, bool alwaysFp32 = false, bool sync = true, IStream? stream = null)
     {
         RequireAccessed(chunk, nameof(ReduceChunk));
-        var workspace = alwaysFp32 && chunk.DType != DType.Float32 ? WorkspaceFor(chunk) : null;
+        // One rank reduces nothing, so it never needs the fp32 workspace (Chunk.Reduce skips it too).
+        var workspace = alwaysFp32 && chunk.DType != DType.Float32 && Communicator.WorldSize > 1 ? WorkspaceFor(chunk) : null;
         var block = chunk.Reduce(alwaysFp32, sync, workspace, stream);
         (chunk.IsFused ? _accessedFused : _accessedFloat).Remove(chunk);
         if (sync && block is not null)

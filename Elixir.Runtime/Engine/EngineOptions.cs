@@ -39,6 +39,12 @@ public sealed record EngineOptions
     /// <summary>The largest global gradient L2 norm; 0 disables clipping.</summary>
     public float MaxGradientNorm { get; init; }
 
+    /// <summary>
+    /// Device memory per rank in bytes, or null for no limit. The engine plans under it (with the model's working
+    /// memory subtracted) and sets it as the backend's device budget, so no allocation can exceed it.
+    /// </summary>
+    public long? DeviceMemoryBytes { get; init; }
+
     internal void Validate()
     {
         if (ParameterType is not (DType.Float32 or DType.Float16 or DType.BFloat16))
@@ -59,6 +65,11 @@ public sealed record EngineOptions
         if (!(MaxGradientNorm >= 0f) || float.IsInfinity(MaxGradientNorm))
         {
             throw new ArgumentException($"Engine maximum gradient norm {MaxGradientNorm} must be finite and ≥ 0 (0 disables clipping).");
+        }
+
+        if (DeviceMemoryBytes is <= 0)
+        {
+            throw new ArgumentException($"Engine device memory budget {DeviceMemoryBytes} bytes must be positive.");
         }
 
         if (LossScaling is not null)

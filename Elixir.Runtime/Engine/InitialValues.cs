@@ -6,41 +6,20 @@ using Elixir.Numerics;
 namespace Elixir.Engine;
 
 /// <summary>
-/// The starting values of every tensor, produced once at construction in host memory: what each instance's
-/// initializer writes through its layout's views (zeros without one), and the same values as the parameter type
-/// and as fp32 for the master chunks.
+/// The starting values of the tensors, produced in host memory one layout instance at a time while chunks are
+/// built: what the instance's initializer writes through its layout's views (zeros without one), and the same
+/// values as the parameter type and as fp32 for the master chunks. An instance's values are made when a chunk
+/// first needs one of its tensors and freed once all its tensors are placed, so a model is never held whole.
 /// </summary>
-internal sealed class InitialValues : IDisposable
+internal sealed class InitialValues(IMemoryBackend backend, IKernels hostKernels, DType parameterType) : IDisposable
 {
     private readonly Dictionary<LayoutInstance, (NativeBuffer Declared, NativeBuffer Master, NativeBuffer? Parameter)> _buffers = [];
-
-    private InitialValues()
-    {
-    }
-
-    public static InitialValues Create(ModelDefinition model, IMemoryBackend backend, IKernels hostKernels, DType parameterType)
-    {
-        var values = new InitialValues();
-        try
-        {
-            foreach (var instance in model.Instances)
-            {
-                values.Add(instance, backend, hostKernels, parameterType);
-            }
-
-            return values;
-        }
-        catch
-        {
-            values.Dispose();
-            throw;
-        }
-    }
+    private readonly Dictionary<LayoutInstance, int> _unplaced = [];
 
     /// <summary>Tensor <paramref name="index"/>'s values in the parameter type.</summary>
     public BufferSlice Parameter(LayoutInstance instance, int index)
     {
-        var (declared, _, parameter) = _buffers[instance];
+        var (declared, _, parameter) = Ensure(instance);
         var table = instance.StorageBinding.Table;
         return parameter is null
             ? declared.Slice(instance.Table[index].ByteOffset, instance.Table[index].ByteCount)
@@ -51,20 +30,49 @@ internal sealed class InitialValues : IDisposable
     public BufferSlice Master(LayoutInstance instance, int index)
     {
         var table = instance.MasterBinding.Table;
-        return _buffers[instance].Master.Slice(table[index].ByteOffset, table[index].ByteCount);
+        return Ensure(instance).Master.Slice(table[index].ByteOffset, table[index].ByteCount);
+    }
+
+    /// <summary>Records that one tensor of <paramref name="instance"/> is in its chunk; after the last one its values are freed.</summary>
+    public void Placed(LayoutInstance instance)
+    {
+        int left = _unplaced.GetValueOrDefault(instance, instance.Table.Count) - 1;
+        _unplaced[instance] = left;
+        if (left == 0 && _buffers.Remove(instance, out var buffers))
+        {
+            Free(buffers);
+        }
     }
 
     public void Dispose()
     {
-        foreach (var (declared, master, parameter) in _buffers.Values)
+        foreach (var buffers in _buffers.Values)
         {
-            declared.Dispose();
-            master.Dispose();
-            parameter?.Dispose();
+            Free(buffers);
         }
+
+        _buffers.Clear();
     }
 
-    private void Add(LayoutInstance instance, IMemoryBackend backend, IKernels kernels, DType parameterType)
+    private static void Free((NativeBuffer Declared, NativeBuffer Master, NativeBuffer? Parameter) buffers)
+    {
+        buffers.Declared.Dispose();
+        buffers.Master.Dispose();
+        buffers.Parameter?.Dispose();
+    }
+
+    private (NativeBuffer Declared, NativeBuffer Master, NativeBuffer? Parameter) Ensure(LayoutInstance instance)
+    {
+        if (!_buffers.TryGetValue(instance, out var buffers))
+        {
+            Add(instance, hostKernels);
+            buffers = _buffers[instance];
+        }
+
+        return buffers;
+    }
+
+    private void Add(LayoutInstance instance, IKernels kernels)
     {
         var table = instance.Table;
         var declared = backend.Allocate(Math.Max(table.TotalBytes, 1), MemoryLocation.Host, MemoryCategory.TransientIO);

@@ -14,12 +14,28 @@ public sealed class ModelDefinition
     private readonly List<LayoutInstance> _instances = [];
     private readonly List<ComputeModule> _modules = [];
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private long _workingMemoryBytes;
 
     /// <summary>The layout instances in declaration order (the order parameters are packed in).</summary>
     public IReadOnlyList<LayoutInstance> Instances => _instances;
 
     /// <summary>The compute modules in declaration order.</summary>
     public IReadOnlyList<ComputeModule> Modules => _modules;
+
+    /// <summary>
+    /// Device bytes per rank the model's own compute needs beside the engine (activations and workspace for its
+    /// batch). The planner subtracts it from a device budget before placing chunks.
+    /// </summary>
+    public long WorkingMemoryBytes
+    {
+        get => _workingMemoryBytes;
+        set
+        {
+            RequireOpen();
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _workingMemoryBytes = value;
+        }
+    }
 
     /// <summary>True once an engine has been built from the definition; it can no longer change.</summary>
     public bool IsFrozen { get; private set; }
@@ -80,7 +96,11 @@ public sealed class ModelDefinition
             {
                 var slot = instance.Table[t];
                 var modules = instance.Modules[t].Select(m => m.Name).ToArray();
-                parameters.Add(new PlanParameter(instance.FullNames[t], slot.Shape, modules.Length == 0 ? [instance.Name] : modules, slot.MultiUse));
+                parameters.Add(new PlanParameter(instance.FullNames[t], slot.Shape, modules.Length == 0 ? [instance.Name] : modules, slot.MultiUse)
+                {
+                    DeclaredType = slot.DType,
+                    Layout = instance.Name,
+                });
             }
         }
 

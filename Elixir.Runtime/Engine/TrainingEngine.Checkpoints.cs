@@ -286,7 +286,9 @@ public sealed partial class TrainingEngine
 
     private byte[] ReadBytes(BufferSlice source)
     {
-        if (_backend.Name == "host" || source.Location == MemoryLocation.Host)
+        // Device memory is read through a host staging buffer on every backend, so a save takes the same memory
+        // on the host backend as on a GPU and the plan's checkpoint peak holds for both.
+        if (source.Location == MemoryLocation.Host)
         {
             return source.AsSpan<byte>().ToArray();
         }
@@ -299,7 +301,7 @@ public sealed partial class TrainingEngine
 
     private void WriteBytes(BufferSlice destination, byte[] data)
     {
-        if (_backend.Name == "host" || destination.Location == MemoryLocation.Host)
+        if (destination.Location == MemoryLocation.Host)
         {
             data.CopyTo(destination.AsSpan<byte>());
             return;

@@ -89,8 +89,12 @@ public sealed partial class TrainingEngine : IDisposable
             Prefetch = options.Prefetch,
             Optimizer = options.Sgd is null ? OptimizerKind.Adam : OptimizerKind.Sgd,
             AccumulationSteps = options.AccumulationSteps,
+            ReduceInFp32 = options.ReduceInFp32,
+            DeviceMemoryBytes = options.DeviceMemoryBytes,
+            WorkingMemoryBytes = model.WorkingMemoryBytes,
         });
         CheckPlan(Plan, model, communicator.WorldSize);
+        EngineMemory.SetDeviceBudget(backend, options.DeviceMemoryBytes, Plan);
         _scaler = options.LossScaling is null ? null : new DynamicLossScaler(options.LossScaling);
 
         var location = backend.Name == "host" ? BindingLocation.Host : BindingLocation.Device;
@@ -113,6 +117,7 @@ public sealed partial class TrainingEngine : IDisposable
             (_firstMoments, _secondMoments, _accumulators) = AllocateShardState(cleanup);
             _segments = BuildSegments();
             (_staging, _gradientScratch, _persistentGradients) = AllocateScratch(model, cleanup);
+            _group.ReserveReduceWorkspace(Plan.Memory.Buffers.ReduceWorkspaceElements);
             _fetcher = Track(cleanup, CreateFetcher(new FifoScheduler(_chunks.Length), overlap: false));
             foreach (var instance in model.Instances)
             {
@@ -137,6 +142,7 @@ public sealed partial class TrainingEngine : IDisposable
                 cleanup[i].Dispose();
             }
 
+            EngineMemory.ClearDeviceBudget(backend, options.DeviceMemoryBytes);
             throw;
         }
     }
@@ -191,6 +197,7 @@ public sealed partial class TrainingEngine : IDisposable
         _masterGroup.Dispose();
         _pool.Dispose();
         _masterPool.Dispose();
+        EngineMemory.ClearDeviceBudget(_backend, _options.DeviceMemoryBytes);
     }
 
     private static T Track<T>(List<IDisposable> cleanup, T item) where T : IDisposable
@@ -237,7 +244,7 @@ public sealed partial class TrainingEngine : IDisposable
             }
         }
 
-        using var initial = InitialValues.Create(model, _backend, _hostKernels, _options.ParameterType);
+        using var initial = new InitialValues(_backend, _hostKernels, _options.ParameterType);
         var chunks = new Chunk[plan.Chunks.Count];
         var masters = new Chunk[plan.Chunks.Count];
         for (int c = 0; c < plan.Chunks.Count; c++)
@@ -261,6 +268,11 @@ public sealed partial class TrainingEngine : IDisposable
 
             _group.CloseChunk(chunk);
             _masterGroup.CloseChunk(master);
+            foreach (var tensor in chunkPlan.Tensors)
+            {
+                initial.Placed(byName[tensor.Name].Instance);
+            }
+
             chunk.InitPair(master);
             chunk.L2NormEnabled = true;
             chunks[c] = chunk;
@@ -337,7 +349,7 @@ public sealed partial class TrainingEngine : IDisposable
 
     private (NativeBuffer Staging, NativeBuffer Gradients, NativeBuffer Persistent) AllocateScratch(ModelDefinition model, List<IDisposable> cleanup)
     {
-        const long Align = 64;
+        const long Align = EngineBuffers.SlotAlignment;
         long persistent = 0;
         foreach (var instance in model.Instances)
         {
@@ -374,10 +386,14 @@ public sealed partial class TrainingEngine : IDisposable
             gradients = Math.Max(gradients, gradientUsed);
         }
 
+        var planned = Plan.Memory.Buffers;
+        EngineMemory.CheckBuffer(planned.StagingBytes, staging, "fp32 staging");
+        EngineMemory.CheckBuffer(planned.GradientScratchBytes, gradients, "gradient scratch");
+        EngineMemory.CheckBuffer(planned.PersistentGradientBytes, persistent, "persistent gradients");
         return (
-            Track(cleanup, _backend.Allocate(Math.Max(staging, Align), MemoryLocation.Device, MemoryCategory.Staging)),
-            Track(cleanup, _backend.Allocate(Math.Max(gradients, Align), MemoryLocation.Device, MemoryCategory.Gradients)),
-            Track(cleanup, _backend.Allocate(Math.Max(persistent, Align), MemoryLocation.Device, MemoryCategory.Gradients)));
+            Track(cleanup, _backend.Allocate(EngineBuffers.Allocated(planned.StagingBytes), MemoryLocation.Device, MemoryCategory.Staging)),
+            Track(cleanup, _backend.Allocate(EngineBuffers.Allocated(planned.GradientScratchBytes), MemoryLocation.Device, MemoryCategory.Gradients)),
+            Track(cleanup, _backend.Allocate(EngineBuffers.Allocated(planned.PersistentGradientBytes), MemoryLocation.Device, MemoryCategory.Gradients)));
     }
 
     /// <summary>Each tensor's part of <paramref name="chunk"/>'s valid shard, as element offsets in the chunk.</summary>

@@ -61,7 +61,7 @@ public static class MemoryCategories
     public static string DisplayName(this MemoryCategory category) => category switch
     {
         MemoryCategory.ParameterShards => "parameter shards",
-        MemoryCategory.OptimizerState => "master + optimizer",
+        MemoryCategory.OptimizerState => "master + optimizer state",
         MemoryCategory.Gradients => "gradients",
         MemoryCategory.RCache => "rCache",
         MemoryCategory.Staging => "staging/scratch",

@@ -12,8 +12,9 @@ namespace Elixir.Planning;
 public sealed class Plan
 {
     internal Plan(PlannerOptions options, IReadOnlyList<ChunkPlan> chunks, long chunkSize, RCachePlan rcache,
-        RankMemory memory, long publicElements, long? movedElements)
+        RankMemory memory, MemoryPlan engineMemory, long publicElements, long? movedElements)
     {
+        Memory = engineMemory;
         Options = options;
         Chunks = chunks;
         ChunkSize = chunkSize;
@@ -46,8 +47,11 @@ public sealed class Plan
     /// <summary>The rCache blocks each rank allocates.</summary>
     public RCachePlan RCache { get; }
 
-    /// <summary>The memory each rank needs.</summary>
+    /// <summary>The memory each rank's chunks need: shards, optimizer state, accumulators and the rCache.</summary>
     public RankMemory MemoryPerRank { get; }
+
+    /// <summary>Every byte an engine built from this plan allocates per rank, by location and category, with its peaks.</summary>
+    public MemoryPlan Memory { get; }
 
     /// <summary>The elements of all public parameters.</summary>
     public long PublicElements { get; }
@@ -119,6 +123,9 @@ public sealed class Plan
         json.WriteStartObject("memoryPerRank");
         WriteBreakdown(json, "device", MemoryPerRank.Device);
         WriteBreakdown(json, "host", MemoryPerRank.Host);
+        json.WriteEndObject();
+        json.WriteStartObject("memory");
+        Memory.WriteJson(json);
         json.WriteEndObject();
         json.WriteEndObject();
     }

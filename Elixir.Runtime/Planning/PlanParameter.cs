@@ -1,3 +1,5 @@
+using Elixir.Numerics;
+
 namespace Elixir.Planning;
 
 /// <summary>One model parameter as the planner sees it: its name, shape and the modules that use it.</summary>
@@ -55,6 +57,18 @@ public sealed record PlanParameter
 
     /// <summary>True when several modules use the parameter: it gets a fused (private) chunk of its own.</summary>
     public bool IsMultiUse { get; }
+
+    /// <summary>
+    /// The type the model's code reads the parameter in (its layout's declaration), or null for the training type.
+    /// An fp32 parameter trained in fp16/bf16 is staged in fp32 for compute, which the plan counts.
+    /// </summary>
+    public DType? DeclaredType { get; init; }
+
+    /// <summary>
+    /// The layout instance the parameter belongs to (its initial values are made a whole instance at a time), or
+    /// null for the name up to the last dot.
+    /// </summary>
+    public string? Layout { get; init; }
 
     /// <summary>The default module of a parameter: its name up to the last dot (the whole name when it has none).</summary>
     public static string DefaultModule(string name)

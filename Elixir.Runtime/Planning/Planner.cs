@@ -35,7 +35,12 @@ public static class Planner
         long searchSize = 0;
         int publicBlocks = 0;
         long? moved = null;
-        long budgetElements = options.DeviceMemoryBytes is long budget ? budget / elementBytes - privateSizes.Sum() : long.MaxValue;
+        // The budget search places chunks in what the model's working memory (activations) leaves, as upstream
+        // subtracts profiled activation memory. It sizes the chunk system; the whole engine is checked against the
+        // budget from Plan.Memory when an engine is built under it.
+        long budgetElements = options.DeviceMemoryBytes is long budget
+            ? ((budget - options.WorkingMemoryBytes) / elementBytes) - privateSizes.Sum()
+            : long.MaxValue;
         if (numels.Length > 0)
         {
             var range = SearchRange.For(numels, elementBytes);
@@ -108,13 +113,15 @@ public static class Planner
         var chunks = BuildChunks(parameters, privateIndices, privateSizes, publicOrder, chunkOf, publicCount, chunkSize, locations);
         var rcache = new RCachePlan(numels.Length == 0 ? 0 : chunkSize, publicBlocks, privateSizes);
         var memory = MemoryModel.PerRank(options, chunks, rcache);
-        if (options.DeviceMemoryBytes is long limit && memory.Device.Total > limit)
+        var engineMemory = EngineMemoryModel.Create(options, parameters, chunks, rcache);
+        if (options.DeviceMemoryBytes is long limit && memory.Device.Total + options.WorkingMemoryBytes > limit)
         {
-            throw new PlanBudgetException(memory.Device.Total, limit,
-                $"the {(options.Offload ? "offloaded " : "")}minimum-waste plan ({chunks.Count} chunks, {publicBlocks} rCache blocks of {chunkSize} elements)");
+            throw new PlanBudgetException(memory.Device.Total + options.WorkingMemoryBytes, limit,
+                $"the {(options.Offload ? "offloaded " : "")}minimum-waste plan's chunks ({chunks.Count} chunks, {publicBlocks} rCache blocks of {chunkSize} elements)",
+                engineMemory);
         }
 
-        return new Plan(options, chunks, chunkSize, rcache, memory, publicElements, moved);
+        return new Plan(options, chunks, chunkSize, rcache, memory, engineMemory, publicElements, moved);
     }
 
     private static (long Size, int Blocks, long? Moved) SearchOptimal(IReadOnlyList<PlanParameter> parameters, PlannerOptions options,

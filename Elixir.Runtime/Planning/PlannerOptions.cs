@@ -44,8 +44,25 @@ public sealed record PlannerOptions
     /// </summary>
     public int AccumulationSteps { get; init; } = 1;
 
+    /// <summary>
+    /// Reduce-scatter fp16/bf16 gradients in fp32: each rank keeps an fp32 workspace of the largest chunk, counted
+    /// under communication.
+    /// </summary>
+    public bool ReduceInFp32 { get; init; }
+
+    /// <summary>
+    /// Device memory per rank the model itself needs beside the engine (activations and workspace for its batch);
+    /// the budget search subtracts it before placing chunks.
+    /// </summary>
+    public long WorkingMemoryBytes { get; init; }
+
     internal void Validate()
     {
+        if (WorkingMemoryBytes < 0)
+        {
+            throw new ArgumentException($"Working memory {WorkingMemoryBytes} bytes is negative.");
+        }
+
         if (AccumulationSteps < 1)
         {
             throw new ArgumentException($"Accumulation steps {AccumulationSteps} must be at least 1.");

@@ -43,6 +43,15 @@ internal sealed class Gpt2Activations
     }
 
     /// <summary>(B, T) input tokens of the current batch.</summary>
+    /// <summary>The bytes of every buffer together: the model's working memory for its batch.</summary>
+    public long Bytes =>
+        (sizeof(int) * (long)(Tokens.Length + Targets.Length)) + (sizeof(float) * (long)(
+            Encoded.Length + Ln1.Length + Ln1Mean.Length + Ln1Rstd.Length + Qkv.Length + AttentionWeights.Length +
+            AttentionOutput.Length + Residual2.Length + Ln2.Length + Ln2Mean.Length + Ln2Rstd.Length + Fc.Length + FcGelu.Length +
+            Residual3.Length + LnF.Length + LnFMean.Length + LnFRstd.Length + Probabilities.Length + ResidualGrad.Length +
+            LogitsGrad.Length + NormOutputGrad.Length + FcGrad.Length + AttentionOutputGrad.Length + QkvGrad.Length +
+            NormScratch.Length + AttentionScratch.Length));
+
     public int[] Tokens { get; }
 
     /// <summary>(B, T) target tokens of the current batch.</summary>

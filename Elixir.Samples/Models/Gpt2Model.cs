@@ -39,6 +39,9 @@ public sealed class Gpt2Model
     /// <summary>The model's sizes.</summary>
     public Gpt2Config Config { get; }
 
+    /// <summary>The bytes of the activations and scratch one pass over the batch needs (the model's working memory).</summary>
+    public long ActivationBytes => _a.Bytes;
+
     /// <summary>Sequences per batch (B) this instance computes.</summary>
     public int Batch { get; }
 

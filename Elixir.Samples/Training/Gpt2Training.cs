@@ -36,6 +36,7 @@ public sealed class Gpt2Training
 
         FinalNorm = Definition.Add<Gpt2FinalNorm>("transformer.ln_f", dimensions, p => Gpt2Initializer.InitializeFinalNorm(p, config), addModule: false);
         HeadModule = Definition.AddModule("lm_head", [.. FinalNorm.All, Embeddings.Tensor(nameof(Gpt2Embeddings.Wte))]);
+        Definition.WorkingMemoryBytes = _model.ActivationBytes;
     }
 
     /// <summary>The model's sizes.</summary>
