@@ -83,7 +83,7 @@ internal static class PlanCommand
         int given = (preset is null ? 0 : 1) + (safetensors is null ? 0 : 1) + (paramsFile is null ? 0 : 1) + (sample is null ? 0 : 1);
         if (given != 1)
         {
-            throw new CliException(ExitCodes.Usage, $"plan needs exactly one of --preset, --safetensors, --params or --sample ({given} given).");
+            throw new CliException(ExitCodes.Usage, $"plan needs exactly one of --preset, --safetensors or --params ({given} given) or --sample {SamplePlan.Name}.");
         }
 
         if (sample is not null)
