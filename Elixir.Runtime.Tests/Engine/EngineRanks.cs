@@ -17,7 +17,14 @@ internal static class EngineRanks
             using var backend = new HostMemoryBackend();
             T result;
             var model = define();
-            var planned = plan is null ? null : Planner.Create(model.PlanParameters(), plan with { WorldSize = worldSize, TrainingType = options.ParameterType });
+            var planned = plan is null ? null : Planner.Create(model.PlanParameters(), plan with
+            {
+                WorldSize = worldSize,
+                TrainingType = options.ParameterType,
+                Offload = options.Offload,
+                AccumulationSteps = options.AccumulationSteps,
+                ReduceInFp32 = options.ReduceInFp32,
+            });
             using (var engine = new TrainingEngine(model, communicator, backend, new HostKernels(), options, planned))
             {
                 result = body(engine, model);

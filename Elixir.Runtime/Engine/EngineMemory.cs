@@ -39,6 +39,26 @@ internal static class EngineMemory
         }
     }
 
+    /// <summary>
+    /// A plan sizes the engine's memory for a parameter type, offload, accumulation and fp32 reduction; a plan made
+    /// for other options would leave buffers unplanned, so it is refused naming the option.
+    /// </summary>
+    public static void CheckPlanOptions(Plan plan, EngineOptions options, int worldSize)
+    {
+        var planned = plan.Options;
+        string? mismatch =
+            planned.TrainingType != options.ParameterType ? $"parameter type {planned.TrainingType}, the engine's is {options.ParameterType}"
+            : options.Offload && plan.Chunks.Any(c => c.ShardLocation == MemoryLocation.Device) ? "shards on the device, the engine offloads"
+            : (planned.AccumulationSteps > 1) != (options.AccumulationSteps > 1) ? $"{planned.AccumulationSteps} accumulation steps, the engine's are {options.AccumulationSteps}"
+            : options.ReduceInFp32 && !planned.ReduceInFp32 && options.ParameterType != Numerics.DType.Float32 && worldSize > 1
+                ? "reductions in the parameter type, the engine reduces in fp32"
+            : null;
+        if (mismatch is not null)
+        {
+            throw new ArgumentException($"The plan is for {mismatch}; make the plan with the engine's options so it sizes every buffer.", nameof(plan));
+        }
+    }
+
     /// <summary>Removes the device budget <see cref="SetDeviceBudget"/> set, if it set one.</summary>
     public static void ClearDeviceBudget(IMemoryBackend backend, long? bytes)
     {

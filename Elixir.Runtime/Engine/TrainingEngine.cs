@@ -94,6 +94,7 @@ public sealed partial class TrainingEngine : IDisposable
             WorkingMemoryBytes = model.WorkingMemoryBytes,
         });
         CheckPlan(Plan, model, communicator.WorldSize);
+        EngineMemory.CheckPlanOptions(Plan, options, communicator.WorldSize);
         EngineMemory.SetDeviceBudget(backend, options.DeviceMemoryBytes, Plan);
         _scaler = options.LossScaling is null ? null : new DynamicLossScaler(options.LossScaling);
 
