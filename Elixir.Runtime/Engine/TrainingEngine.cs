@@ -95,7 +95,6 @@ public sealed partial class TrainingEngine : IDisposable
         });
         CheckPlan(Plan, model, communicator.WorldSize);
         EngineMemory.CheckPlanOptions(Plan, options, communicator.WorldSize);
-        EngineMemory.SetDeviceBudget(backend, options.DeviceMemoryBytes, Plan);
         _scaler = options.LossScaling is null ? null : new DynamicLossScaler(options.LossScaling);
 
         var location = backend.Name == "host" ? BindingLocation.Host : BindingLocation.Device;
@@ -108,6 +107,7 @@ public sealed partial class TrainingEngine : IDisposable
         var cleanup = new List<IDisposable>();
         try
         {
+            EngineMemory.SetDeviceBudget(backend, options.DeviceMemoryBytes, Plan);
             var privateBlocks = Plan.PrivateChunks.Select(c => (c.Size, options.ParameterType)).ToArray();
             _pool = Track(cleanup, new RCache(backend, $"rcache{communicator.Rank}", Plan.RCache.BlockSize, options.ParameterType,
                 Plan.RCache.PublicBlocks, privateBlocks));
