@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Elixir.Cuda;
+using Elixir.Kernels.Cuda;
 
 namespace Elixir.Runtime.Tests.Cuda;
 

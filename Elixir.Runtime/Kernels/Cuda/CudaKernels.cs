@@ -1,9 +1,11 @@
+using Elixir.Cuda;
 using Elixir.Interop;
 using Elixir.Kernels;
 using Elixir.Memory;
+using Elixir.Memory.Cuda;
 using Elixir.Numerics;
 
-namespace Elixir.Cuda;
+namespace Elixir.Kernels.Cuda;
 
 /// <summary>
 /// The runtime's element-wise kernels on one GPU, from the committed PTX. Calls queue work on the given stream
