@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Elixir.Fetching;
 using Elixir.Layout;
 using Elixir.Numerics;
 
@@ -26,7 +25,6 @@ public abstract class LayoutInstance
         ParameterBinding = new LayoutBinding(table);
         GradientBinding = new LayoutBinding(table);
         FullNames = [.. Enumerable.Range(0, table.Count).Select(t => $"{name}.{table[t].Name}")];
-        Handles = new TensorHandle[table.Count];
         Modules = new List<ComputeModule>[table.Count];
         for (int t = 0; t < table.Count; t++)
         {
@@ -75,20 +73,9 @@ public abstract class LayoutInstance
 
     internal bool[] Staged { get; private set; } = [];
 
-    internal TensorHandle[] Handles { get; }
-
     internal List<ComputeModule>[] Modules { get; }
 
     internal Action<LayoutBinding>? Initializer { get; set; }
-
-    /// <summary>Forward uses of each tensor in the current pass.</summary>
-    internal int[] ForwardUses { get; private set; } = [];
-
-    /// <summary>Backward uses of each tensor in the current pass.</summary>
-    internal int[] BackwardUses { get; private set; } = [];
-
-    /// <summary>Byte offset of each multi-use tensor's gradient in the engine's persistent gradient buffer; -1 for the others.</summary>
-    internal long[] PersistentGradientOffsets { get; private set; } = [];
 
     /// <summary>Creates the storage and master bindings for chunks of <paramref name="parameterType"/>.</summary>
     internal void PrepareStorage(DType parameterType, BindingLocation location)
@@ -102,10 +89,6 @@ public abstract class LayoutInstance
             Description = $"the gradients of '{Name}', writable only inside a backward scope of a module that uses them",
         };
         Staged = new bool[Table.Count];
-        ForwardUses = new int[Table.Count];
-        BackwardUses = new int[Table.Count];
-        PersistentGradientOffsets = new long[Table.Count];
-        Array.Fill(PersistentGradientOffsets, -1L);
         bool anyStaged = false;
         for (int t = 0; t < Table.Count; t++)
         {
