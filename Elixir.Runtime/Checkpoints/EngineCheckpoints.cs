@@ -139,7 +139,7 @@ internal sealed class EngineCheckpoints
 
         foreach (var chunk in _chunks)
         {
-            chunk.OptimizerUpdate();
+            chunk.RefreshFromMaster();
         }
     }
 

@@ -34,7 +34,7 @@ internal sealed class ParameterChunks : IDisposable
             (Chunks, Masters) = BuildChunks(model.Model, plan, options, backend, hostKernels);
             for (int n = 0; n < model.TensorCount; n++)
             {
-                model.Handles[n] = ChunkFetcher.HandleOf(Group, model.InstanceOf(n).Counter, model.IndexOf(n));
+                model.Handles[n] = Group.HandleOf(model.InstanceOf(n).Counter, model.IndexOf(n));
             }
         }
         catch

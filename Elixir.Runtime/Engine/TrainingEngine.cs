@@ -205,7 +205,7 @@ public sealed class TrainingEngine : IDisposable
     {
         if (_passes.CheckFinishInference())
         {
-            _fetcher.ReleaseAll();
+            _fetcher.ScatterAll();
             _passes.EndInference();
         }
     }
@@ -311,7 +311,7 @@ public sealed class TrainingEngine : IDisposable
         _fetcher.ToCompute(state.Group);
         try
         {
-            _fetcher.Fetch(state.Group);
+            _fetcher.Gather(state.Group);
         }
         catch
         {
@@ -350,9 +350,7 @@ public sealed class TrainingEngine : IDisposable
                 _kernels.Scale(gradient, DType.Float32, scale);
             }
 
-            var handle = _state.Handles[tensor];
-            _parameters.Chunks[handle.Chunk].WriteGradient(handle.Tensor, gradient, DType.Float32);
-            if (_fetcher.GradientReady(handle))
+            if (_fetcher.StoreGradient(_state.Handles[tensor], gradient, DType.Float32))
             {
                 passDone = _passes.ChunkReduced();
             }

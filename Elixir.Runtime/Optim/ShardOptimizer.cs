@@ -299,7 +299,7 @@ internal sealed class ShardOptimizer : IDisposable
             else if (restoreParameters || chunk.ShardLocation == MemoryLocation.Host)
             {
                 // The shard holds the reduced gradient: bring the parameters back (now on the device, lazily offloaded).
-                chunk.OptimizerUpdate();
+                chunk.RefreshFromMaster();
             }
         }
 
@@ -329,7 +329,7 @@ internal sealed class ShardOptimizer : IDisposable
             }
 
             chunk.ResetReduceInfo();
-            chunk.OptimizerUpdate();
+            chunk.RefreshFromMaster();
         }
     }
 
