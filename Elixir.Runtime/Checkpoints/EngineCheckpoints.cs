@@ -253,7 +253,7 @@ internal sealed class EngineCheckpoints
 
     private byte[] ReadBytes(BufferSlice source)
     {
-        if (_backend.Name == "host" || source.Location == MemoryLocation.Host)
+        if (_backend.DeviceMemoryIsHostAddressable || source.Location == MemoryLocation.Host)
         {
             return source.AsSpan<byte>().ToArray();
         }
@@ -266,7 +266,7 @@ internal sealed class EngineCheckpoints
 
     private void WriteBytes(BufferSlice destination, byte[] data)
     {
-        if (_backend.Name == "host" || destination.Location == MemoryLocation.Host)
+        if (_backend.DeviceMemoryIsHostAddressable || destination.Location == MemoryLocation.Host)
         {
             data.CopyTo(destination.AsSpan<byte>());
             return;

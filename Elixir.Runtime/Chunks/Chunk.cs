@@ -311,7 +311,7 @@ public sealed partial class Chunk : IDisposable
     /// <see cref="FinishReduce"/> took the overflow flag and L2 norm from it. Casts, the reduce-scatter and the copy
     /// run on <paramref name="stream"/> (null: the backend's default stream).
     /// </summary>
-    public RCacheBlock? StartReduce(bool alwaysFp32 = false, ReduceWorkspace? workspace = null, IStream? stream = null)
+    internal RCacheBlock? StartReduce(bool alwaysFp32 = false, ReduceWorkspace? workspace = null, IStream? stream = null)
     {
         RequireClosed(nameof(StartReduce));
         if (!IsGathered)

@@ -1,4 +1,7 @@
+using Elixir.Fetching;
+using Elixir.Kernels;
 using Elixir.Memory;
+using Elixir.Numerics;
 
 namespace Elixir.Engine;
 
@@ -7,11 +10,17 @@ namespace Elixir.Engine;
 /// gradient buffers backward scopes bind (one scratch area reused by every module, plus a persistent slot for
 /// each tensor used by several modules or declared multi-use, whose gradient accumulates across the pass), and
 /// where each module's tensors sit in them. Every slice is cut at construction, so a step allocates nothing.
+/// It binds and unbinds the views of a scope over them.
 /// </summary>
 internal sealed class GradientBuffers : IDisposable
 {
     private const long Align = 64;
 
+    private readonly ModelState _model;
+    private readonly ParameterChunks _parameters;
+    private readonly IMemoryBackend _backend;
+    private readonly IKernels _kernels;
+    private readonly DType _parameterType;
     private readonly NativeBuffer _staging;
     private readonly NativeBuffer _gradientScratch;
     private readonly NativeBuffer _persistentGradients;
@@ -19,8 +28,13 @@ internal sealed class GradientBuffers : IDisposable
     private readonly BufferSlice[][] _gradientOf;  // [module][tensor in module]
     private readonly bool[][] _persistent;         // [module][tensor in module]
 
-    public GradientBuffers(ModelState model, IMemoryBackend backend)
+    public GradientBuffers(ModelState model, ParameterChunks parameters, IMemoryBackend backend, IKernels kernels, DType parameterType)
     {
+        _model = model;
+        _parameters = parameters;
+        _backend = backend;
+        _kernels = kernels;
+        _parameterType = parameterType;
         var persistentOffsets = new long[model.TensorCount];
         long persistent = 0;
         for (int n = 0; n < model.TensorCount; n++)
@@ -102,11 +116,88 @@ internal sealed class GradientBuffers : IDisposable
     /// <summary>The fp32 gradient buffer of tensor <paramref name="i"/> of <paramref name="module"/>.</summary>
     public BufferSlice Gradient(ModuleState module, int i) => _gradientOf[module.Module.Index][i];
 
-    /// <summary>True when tensor <paramref name="i"/>'s gradient is persistent: it accumulates over the pass instead of starting at zero each scope.</summary>
-    public bool IsPersistent(ModuleState module, int i) => _persistent[module.Module.Index][i];
+    /// <summary>
+    /// Casts the staged tensors of <paramref name="module"/> (declared fp32 over 16-bit chunks) from their gathered
+    /// chunk slices into their staging copies and binds their views there.
+    /// </summary>
+    public void Stage(ModuleState module)
+    {
+        var staging = _stagingOf[module.Module.Index];
+        for (int i = 0; i < module.Tensors.Length; i++)
+        {
+            var (instance, t) = module.Module.Tensors[i];
+            if (instance.Staged[t])
+            {
+                _kernels.Cast(StorageSlice(module.Tensors[i]), _parameterType, staging[i], DType.Float32);
+                instance.ParameterBinding.SetAddress(t, staging[i].Address);
+            }
+        }
+    }
 
-    /// <summary>The fp32 staging copy of tensor <paramref name="i"/> of <paramref name="module"/>, which must be staged.</summary>
-    public BufferSlice Staging(ModuleState module, int i) => _stagingOf[module.Module.Index][i];
+    /// <summary>
+    /// Binds the gradient views of <paramref name="module"/>'s backward scope, zeroing each buffer unless it is
+    /// persistent and already used in this pass (<paramref name="passes"/> counts the use and tells).
+    /// </summary>
+    public void BindGradients(ModuleState module, PassTracker passes)
+    {
+        int m = module.Module.Index;
+        for (int i = 0; i < module.Tensors.Length; i++)
+        {
+            var (instance, t) = module.Module.Tensors[i];
+            var gradient = _gradientOf[m][i];
+            if (passes.UseBackward(module.Tensors[i]) || !_persistent[m][i])
+            {
+                _backend.Fill(gradient, 0);
+            }
+
+            instance.GradientBinding.SetAddress(t, gradient.Address);
+        }
+    }
+
+    /// <summary>
+    /// Stores the gradients of <paramref name="module"/>'s tensors whose last backward use of the pass this was:
+    /// multiplied by the loss scale, then written into their chunks through the fetcher,
+    /// which reduce-scatters each chunk whose gradients are complete. True when the last chunk was reduced.
+    /// </summary>
+    public bool Store(ModuleState module, PassTracker passes, ChunkFetcher fetcher, float lossScale)
+    {
+        bool passDone = false;
+        for (int i = 0; i < module.Tensors.Length; i++)
+        {
+            int tensor = module.Tensors[i];
+            if (!passes.GradientComplete(tensor))
+            {
+                continue;
+            }
+
+            var gradient = _gradientOf[module.Module.Index][i];
+            if (lossScale != 1f)
+            {
+                _kernels.Scale(gradient, DType.Float32, lossScale);
+            }
+
+            if (fetcher.StoreGradient(_model.Handles[tensor], gradient, DType.Float32))
+            {
+                passDone = passes.ChunkReduced();
+            }
+        }
+
+        return passDone;
+    }
+
+    /// <summary>Unbinds the staged parameter views and the gradient views of a closing scope.</summary>
+    public static void Unbind(ComputeModule module)
+    {
+        foreach (var (instance, t) in module.Tensors)
+        {
+            if (instance.Staged[t])
+            {
+                instance.ParameterBinding.SetAddress(t, 0);
+            }
+
+            instance.GradientBinding.SetAddress(t, 0);
+        }
+    }
 
     /// <summary>Frees the three buffers.</summary>
     public void Dispose()
@@ -114,6 +205,15 @@ internal sealed class GradientBuffers : IDisposable
         _staging.Dispose();
         _gradientScratch.Dispose();
         _persistentGradients.Dispose();
+    }
+
+    private BufferSlice StorageSlice(int tensor)
+    {
+        var handle = _model.Handles[tensor];
+        var chunk = _parameters.Chunks[handle.Chunk];
+        var slot = chunk.Tensors[handle.Tensor];
+        int size = _parameterType.SizeOf();
+        return chunk.Block!.Payload.Slice(slot.Offset * size, slot.ElementCount * size);
     }
 
     private static long RoundUp(long value, long multiple) => (value + multiple - 1) / multiple * multiple;

@@ -13,24 +13,31 @@ namespace Elixir.Engine;
 /// plan order, each paired with its fp32 master chunk, and every tensor's place in its chunk. Owns the chunks and
 /// the pool: disposing it frees them.
 /// </summary>
+/// <remarks>
+/// Master chunks are never gathered, so they belong to no chunk group and take no rCache block; they are
+/// closed directly and name the parameter rCache only because every chunk names one.
+/// </remarks>
 internal sealed class ParameterChunks : IDisposable
 {
     private readonly RCache _pool;
-    private readonly RCache _masterPool;
-    private readonly ChunkGroup _masterGroup;
+    private readonly IMemoryBackend _backend;
+    private readonly ICommunicator _communicator;
+    private readonly IKernels _kernels;
+    private readonly List<Chunk> _masters = [];
 
     public ParameterChunks(
         ModelState model, Plan plan, EngineOptions options, IMemoryBackend backend, ICommunicator communicator, IKernels kernels, IKernels hostKernels)
     {
+        _backend = backend;
+        _communicator = communicator;
+        _kernels = kernels;
         var cleanup = new List<IDisposable>();
         try
         {
             var privateBlocks = plan.PrivateChunks.Select(c => (c.Size, options.ParameterType)).ToArray();
             _pool = Track(cleanup, new RCache(backend, $"rcache{communicator.Rank}", plan.RCache.BlockSize, options.ParameterType,
                 plan.RCache.PublicBlocks, privateBlocks));
-            _masterPool = Track(cleanup, new RCache(backend, $"master{communicator.Rank}", 0, DType.Float32, 0));
             Group = Track(cleanup, new ChunkGroup(_pool, backend, communicator, kernels));
-            _masterGroup = Track(cleanup, new ChunkGroup(_masterPool, backend, communicator, kernels));
             (Chunks, Masters) = BuildChunks(model.Model, plan, options, backend, hostKernels);
             for (int n = 0; n < model.TensorCount; n++)
             {
@@ -39,6 +46,7 @@ internal sealed class ParameterChunks : IDisposable
         }
         catch
         {
+            DisposeMasters();
             for (int i = cleanup.Count - 1; i >= 0; i--)
             {
                 cleanup[i].Dispose();
@@ -56,6 +64,18 @@ internal sealed class ParameterChunks : IDisposable
 
     /// <summary>The fp32 master chunk of each parameter chunk (never gathered).</summary>
     public Chunk[] Masters { get; }
+
+    /// <summary>The minimum-waste plan for the model, the engine options and the world size.</summary>
+    public static Plan DefaultPlan(ModelDefinition model, EngineOptions options, int worldSize) =>
+        Planner.Create(model.PlanParameters(), new PlannerOptions
+        {
+            WorldSize = worldSize,
+            TrainingType = options.ParameterType,
+            Offload = options.Offload,
+            Prefetch = options.Prefetch,
+            Optimizer = options.Sgd is null ? OptimizerKind.Adam : OptimizerKind.Sgd,
+            AccumulationSteps = options.AccumulationSteps,
+        });
 
     /// <summary>Checks that <paramref name="plan"/> was made for this model and world size.</summary>
     public static void CheckPlan(Plan plan, ModelDefinition model, int worldSize)
@@ -82,9 +102,18 @@ internal sealed class ParameterChunks : IDisposable
     public void Dispose()
     {
         Group.Dispose();
-        _masterGroup.Dispose();
+        DisposeMasters();
         _pool.Dispose();
-        _masterPool.Dispose();
+    }
+
+    private void DisposeMasters()
+    {
+        foreach (var master in _masters)
+        {
+            master.Dispose();
+        }
+
+        _masters.Clear();
     }
 
     private static T Track<T>(List<IDisposable> cleanup, T item) where T : IDisposable
@@ -112,7 +141,8 @@ internal sealed class ParameterChunks : IDisposable
             var chunkPlan = plan.Chunks[c];
             var location = options.Offload ? MemoryLocation.Host : chunkPlan.ShardLocation;
             var chunk = Group.OpenChunk(chunkPlan.Size, options.ParameterType, location, chunkPlan.IsFused);
-            var master = _masterGroup.OpenChunk(chunkPlan.Size, DType.Float32, location);
+            var master = new Chunk(_pool, _backend, _communicator, _kernels, chunkPlan.Size, DType.Float32, location);
+            _masters.Add(master);
             foreach (var tensor in chunkPlan.Tensors)
             {
                 var (instance, index) = byName[tensor.Name];
@@ -127,7 +157,7 @@ internal sealed class ParameterChunks : IDisposable
             }
 
             Group.CloseChunk(chunk);
-            _masterGroup.CloseChunk(master);
+            master.Close();
             chunk.InitPair(master);
             chunk.L2NormEnabled = true;
             chunks[c] = chunk;

@@ -9,7 +9,6 @@ using Elixir.Memory;
 using Elixir.Numerics;
 using Elixir.Optim;
 using Elixir.Planning;
-using Elixir.Scheduling;
 
 namespace Elixir.Engine;
 
@@ -30,20 +29,14 @@ namespace Elixir.Engine;
 /// </remarks>
 public sealed class TrainingEngine : IDisposable
 {
-    private readonly EngineOptions _options;
-    private readonly ICommunicator _communicator;
     private readonly IMemoryBackend _backend;
-    private readonly IKernels _kernels;
     private readonly ModelState _state;
     private readonly ParameterChunks _parameters;
     private readonly PassTracker _passes;
     private readonly GradientBuffers _gradients;
     private readonly ShardOptimizer _optimizer;
     private readonly EngineCheckpoints _checkpoints;
-    private ChunkFetcher _fetcher;
-    private long _retiredGathers;    // counters of the profiling fetcher, replaced once prefetch starts
-    private long _retiredEvictions;
-    private long _retiredReduces;
+    private readonly ProfiledFetcher _fetchers;
     private bool _disposed;
 
     /// <summary>
@@ -68,23 +61,13 @@ public sealed class TrainingEngine : IDisposable
 
         model.Validate();
         Model = model;
-        _options = options;
-        _communicator = communicator;
+        Communicator = communicator;
         _backend = backend;
-        _kernels = kernels;
-        var hostKernels = backend.Name == "host" ? kernels : new HostKernels();
-        Plan = plan ?? Planner.Create(model.PlanParameters(), new PlannerOptions
-        {
-            WorldSize = communicator.WorldSize,
-            TrainingType = options.ParameterType,
-            Offload = options.Offload,
-            Prefetch = options.Prefetch,
-            Optimizer = options.Sgd is null ? OptimizerKind.Adam : OptimizerKind.Sgd,
-            AccumulationSteps = options.AccumulationSteps,
-        });
+        var hostKernels = backend.DeviceMemoryIsHostAddressable ? kernels : new HostKernels();
+        Plan = plan ?? ParameterChunks.DefaultPlan(model, options, communicator.WorldSize);
         ParameterChunks.CheckPlan(Plan, model, communicator.WorldSize);
 
-        var location = backend.Name == "host" ? BindingLocation.Host : BindingLocation.Device;
+        var location = backend.DeviceMemoryIsHostAddressable ? BindingLocation.Host : BindingLocation.Device;
         foreach (var instance in model.Instances)
         {
             instance.PrepareStorage(options.ParameterType, location);
@@ -97,11 +80,11 @@ public sealed class TrainingEngine : IDisposable
             _parameters = Track(cleanup, new ParameterChunks(_state, Plan, options, backend, communicator, kernels, hostKernels));
             _optimizer = Track(cleanup, new ShardOptimizer(
                 _parameters.Chunks, _parameters.Masters, _state.SlotOf, options, communicator, backend, kernels, hostKernels));
-            _gradients = Track(cleanup, new GradientBuffers(_state, backend));
-            _fetcher = Track(cleanup, CreateFetcher(new FifoScheduler(_parameters.Chunks.Length), overlap: false));
+            _gradients = Track(cleanup, new GradientBuffers(_state, _parameters, backend, kernels, options.ParameterType));
+            _fetchers = Track(cleanup, new ProfiledFetcher(_parameters.Group, backend, options.ReduceInFp32));
             foreach (var module in _state.Modules)
             {
-                module.Group = _fetcher.CreateGroup(module.Tensors.Select(t => _state.Handles[t]).ToArray());
+                module.Group = _fetchers.Current.CreateGroup(module.Tensors.Select(t => _state.Handles[t]).ToArray());
             }
 
             _passes = new PassTracker(_state, _parameters.Chunks.Length, profile: options.Prefetch);
@@ -126,7 +109,7 @@ public sealed class TrainingEngine : IDisposable
     public Plan Plan { get; }
 
     /// <summary>This rank's communicator.</summary>
-    public ICommunicator Communicator => _communicator;
+    public ICommunicator Communicator { get; }
 
     /// <summary>The loss scale gradients are multiplied by before they are stored (1 without loss scaling).</summary>
     public float LossScale => _optimizer.LossScale;
@@ -138,8 +121,7 @@ public sealed class TrainingEngine : IDisposable
     public int MicroBatches => _optimizer.MicroBatches;
 
     /// <summary>The fetcher's counters: chunks gathered, evicted, reduced and prefetch hits so far.</summary>
-    public (long Gathers, long Evictions, long Reduces, long PrefetchHits) FetchCounters =>
-        (_fetcher.Gathers + _retiredGathers, _fetcher.Evictions + _retiredEvictions, _fetcher.Reduces + _retiredReduces, _fetcher.PrefetchHits);
+    public (long Gathers, long Evictions, long Reduces, long PrefetchHits) FetchCounters => _fetchers.Counters;
 
     /// <summary>The bytes this rank's backend holds now, by location (chunks, rCache, optimizer state, scratch).</summary>
     public (long Device, long Host) MemoryBytes => (_backend.BytesAllocated(MemoryLocation.Device), _backend.BytesAllocated(MemoryLocation.Host));
@@ -158,7 +140,7 @@ public sealed class TrainingEngine : IDisposable
         var state = RequireModule(module);
         if (_passes.CheckForward(state))
         {
-            _fetcher.Reset();
+            _fetchers.Current.Reset();
             _passes.StartPass();
         }
 
@@ -181,18 +163,7 @@ public sealed class TrainingEngine : IDisposable
         _passes.CheckProfiledStep(state);
         Gather(state, ComputePhase.Backward);
         _passes.OpenBackward(state);
-        for (int i = 0; i < state.Tensors.Length; i++)
-        {
-            var (instance, t) = module.Tensors[i];
-            var gradient = _gradients.Gradient(state, i);
-            if (_passes.UseBackward(state.Tensors[i]) || !_gradients.IsPersistent(state, i))
-            {
-                _backend.Fill(gradient, 0);
-            }
-
-            instance.GradientBinding.SetAddress(t, gradient.Address);
-        }
-
+        _gradients.BindGradients(state, _passes);
         return new ComputeScope(this, module, backward: true);
     }
 
@@ -205,7 +176,7 @@ public sealed class TrainingEngine : IDisposable
     {
         if (_passes.CheckFinishInference())
         {
-            _fetcher.ScatterAll();
+            _fetchers.Current.ScatterAll();
             _passes.EndInference();
         }
     }
@@ -271,7 +242,7 @@ public sealed class TrainingEngine : IDisposable
         }
 
         _disposed = true;
-        _fetcher.Dispose();
+        _fetchers.Dispose();
         _optimizer.Dispose();
         _gradients.Dispose();
         _parameters.Dispose();
@@ -280,20 +251,11 @@ public sealed class TrainingEngine : IDisposable
     internal void EndScope(ComputeModule module, bool backward)
     {
         var state = _passes.Close(module, backward);
-        _fetcher.ToHold(state.Group, backward ? ComputePhase.Backward : ComputePhase.Forward);
-        foreach (var (instance, t) in module.Tensors)
+        _fetchers.Current.ToHold(state.Group, backward ? ComputePhase.Backward : ComputePhase.Forward);
+        GradientBuffers.Unbind(module);
+        if (backward && _gradients.Store(state, _passes, _fetchers.Current, LossScale))
         {
-            if (instance.Staged[t])
-            {
-                instance.ParameterBinding.SetAddress(t, 0);
-            }
-
-            instance.GradientBinding.SetAddress(t, 0);
-        }
-
-        if (backward)
-        {
-            StoreGradients(state);
+            EndPass();
         }
     }
 
@@ -303,94 +265,22 @@ public sealed class TrainingEngine : IDisposable
         return item;
     }
 
-    private ChunkFetcher CreateFetcher(ChunkScheduler scheduler, bool overlap) =>
-        new(_parameters.Group, scheduler, _backend, overlap, _options.ReduceInFp32);
-
     private void Gather(ModuleState state, ComputePhase phase)
     {
-        _fetcher.ToCompute(state.Group);
-        try
-        {
-            _fetcher.Gather(state.Group);
-        }
-        catch
-        {
-            _fetcher.ToHold(state.Group, phase == ComputePhase.Backward && state.BackwardRuns > 0 ? ComputePhase.Backward : ComputePhase.Forward);
-            throw;
-        }
-
+        _fetchers.Gather(state, phase);
         _passes.Gathered(state);
-        for (int i = 0; i < state.Tensors.Length; i++)
-        {
-            var (instance, t) = state.Module.Tensors[i];
-            if (instance.Staged[t])
-            {
-                var staging = _gradients.Staging(state, i);
-                _kernels.Cast(StorageSlice(state.Tensors[i]), _options.ParameterType, staging, DType.Float32);
-                instance.ParameterBinding.SetAddress(t, staging.Address);
-            }
-        }
-    }
-
-    private void StoreGradients(ModuleState state)
-    {
-        float scale = LossScale;
-        bool passDone = false;
-        for (int i = 0; i < state.Tensors.Length; i++)
-        {
-            int tensor = state.Tensors[i];
-            if (!_passes.GradientComplete(tensor))
-            {
-                continue;
-            }
-
-            var gradient = _gradients.Gradient(state, i);
-            if (scale != 1f)
-            {
-                _kernels.Scale(gradient, DType.Float32, scale);
-            }
-
-            if (_fetcher.StoreGradient(_state.Handles[tensor], gradient, DType.Float32))
-            {
-                passDone = _passes.ChunkReduced();
-            }
-        }
-
-        if (passDone)
-        {
-            EndPass();
-        }
+        _gradients.Stage(state);
     }
 
     private void EndPass()
     {
-        _fetcher.Clear();
+        _fetchers.Current.Clear();
         if (_passes.EndPass() is { } profile)
         {
-            StartPrefetching(profile);
+            _fetchers.StartPrefetching([.. profile.Select(m => _state.Modules[m].Group.Chunks.ToArray())]);
         }
 
         _optimizer.EndMicroBatch();
-    }
-
-    private void StartPrefetching(int[] profile)
-    {
-        var steps = profile.Select(m => _state.Modules[m].Group.Chunks.ToArray()).ToArray();
-        var fetcher = CreateFetcher(new PrefetchScheduler(_parameters.Chunks.Length, steps), overlap: true);
-        _retiredGathers += _fetcher.Gathers;
-        _retiredEvictions += _fetcher.Evictions;
-        _retiredReduces += _fetcher.Reduces;
-        _fetcher.Dispose();
-        _fetcher = fetcher;
-    }
-
-    private BufferSlice StorageSlice(int tensor)
-    {
-        var handle = _state.Handles[tensor];
-        var chunk = _parameters.Chunks[handle.Chunk];
-        var slot = chunk.Tensors[handle.Tensor];
-        int size = _options.ParameterType.SizeOf();
-        return chunk.Block!.Payload.Slice(slot.Offset * size, slot.ElementCount * size);
     }
 
     private ModuleState RequireModule(ComputeModule module)
