@@ -23,10 +23,11 @@ public sealed class PackedFeed : IDisposable
         Sources = CopySources();
         Commit = CommitSources();
         Feed = Directory.CreateDirectory(Path.Combine(Work, "feed")).FullName;
-        foreach (string project in new[] { "Elixir.Runtime", "Elixir.Cli" })
-        {
-            PackOutput += ProcessRunner.Dotnet(Sources, null, "pack", project, "-c", "Release", "-o", Feed, "-p:ContinuousIntegrationBuild=true");
-        }
+
+        // Packed one after the other: the runtime's pack takes the generator from its Release output, which a
+        // solution build would leave in Debug for a project the solution does not list.
+        PackOutput = string.Concat(new[] { "Elixir.Runtime", "Elixir.Cli" }.Select(project =>
+            ProcessRunner.Dotnet(Sources, null, "pack", project, "-c", "Release", "-o", Feed, "-p:ContinuousIntegrationBuild=true")));
     }
 
     /// <summary>The temporary folder everything lives in.</summary>
@@ -41,8 +42,8 @@ public sealed class PackedFeed : IDisposable
     /// <summary>The folder feed holding the packages.</summary>
     public string Feed { get; }
 
-    /// <summary>What both packs printed.</summary>
-    public string PackOutput { get; } = "";
+    /// <summary>What the pack printed.</summary>
+    public string PackOutput { get; }
 
     public string Package(string id) => Path.Combine(Feed, $"{id}.{Version}.nupkg");
 
