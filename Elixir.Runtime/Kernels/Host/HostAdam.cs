@@ -45,7 +45,7 @@ internal readonly struct HostAdam
         _decoupledDecayFactor = p.Decoupled ? (float)(1.0 - p.LearningRate * p.WeightDecay) : 1f;
         _stepSize = (float)(p.LearningRate / (1.0 - Math.Pow(p.Beta1, p.Step)));
 
-        // Python's `bias_correction2 ** 0.5` is C's pow, which .NET's Math.Pow also calls.
+        // PyTorch takes `bias_correction2 ** 0.5`, a pow rather than a sqrt; so does this.
         _biasCorrection2Sqrt = (float)Math.Pow(1.0 - Math.Pow(p.Beta2, p.Step), 0.5);
         _gradientScale = p.GradientScale;
     }
