@@ -55,10 +55,26 @@ public abstract class LayoutInstance
         return new TensorReference(this, index);
     }
 
+    /// <summary>
+    /// The module of the same name that <see cref="ModelDefinition.Add{TLayout}"/> created over all the instance's
+    /// tensors; pass it to <see cref="TrainingEngine.Forward"/> and <see cref="TrainingEngine.Backward"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The instance was added with <c>addModule: false</c>.</exception>
+    public ComputeModule Module => OwnModule ?? throw new InvalidOperationException(
+        $"Layout instance '{Name}' was added with addModule: false and has no module of its own; use the module ModelDefinition.AddModule returned.");
+
     /// <summary>Every tensor of the instance.</summary>
     public IEnumerable<TensorReference> All => Enumerable.Range(0, Table.Count).Select(t => new TensorReference(this, t));
 
     internal ITensorStateCounter Counter { get; }
+
+    internal ComputeModule? OwnModule { get; set; }
+
+    /// <summary>The dimension values the instance was added with (possibly shared with other instances).</summary>
+    internal LayoutDimensions Dimensions { get; private protected init; } = LayoutDimensions.None;
+
+    /// <summary>The dimension names the layout's shapes use.</summary>
+    internal IReadOnlyList<string> UsedDimensions { get; private protected init; } = [];
 
     internal ITensorStateCounter MasterCounter { get; }
 
@@ -133,9 +149,11 @@ public abstract class LayoutInstance
 /// <typeparam name="TLayout">The generated layout type.</typeparam>
 public sealed class LayoutInstance<TLayout> : LayoutInstance where TLayout : struct, IChunkLayout<TLayout>
 {
-    internal LayoutInstance(string name, LayoutTable table)
+    internal LayoutInstance(string name, LayoutTable table, LayoutDimensions dimensions, IReadOnlyList<string> usedDimensions)
         : base(name, table, TLayout.CreateStateCounter(), TLayout.CreateStateCounter())
     {
+        Dimensions = dimensions;
+        UsedDimensions = usedDimensions;
         RebindViews();
     }
 
