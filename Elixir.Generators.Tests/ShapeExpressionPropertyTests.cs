@@ -72,6 +72,62 @@ public sealed class ShapeExpressionPropertyTests
         }, iter: 1000);
     }
 
+    [Fact]
+    public void NeverPositive_IsOnlyClaimedForShapesThatAreNeverPositive()
+    {
+        // Fully parenthesized, so the reference below needs no precedence: ((a op b) op c) ...
+        Gen<string> atom = Gen.OneOf("C", "V", "0", "1", "2", "3");
+        Gen.Select(atom.Array[1, 6], Operator.Array[5], (atoms, operators) => (atoms, operators)).Sample(t =>
+        {
+            string text = t.atoms[0];
+            for (int i = 1; i < t.atoms.Length; i++)
+            {
+                text = $"({text} {t.operators[i - 1]} {t.atoms[i]})";
+            }
+
+            ShapeNode node = Assert.IsAssignableFrom<ShapeNode>(ShapeExpressionParser.TryParse(text, out _));
+            if (!ShapeSign.IsNeverPositive(node))
+            {
+                return;
+            }
+
+            for (long c = 1; c <= 12; c++)
+            {
+                for (long v = 1; v <= 12; v++)
+                {
+                    long? value = Evaluate(t.atoms, t.operators, c, v);
+                    Assert.True(value is null or <= 0, $"{text} is {value} for C = {c}, V = {v}");
+                }
+            }
+        }, iter: 3000);
+    }
+
+    // Reference for the fully parenthesized form: left to right; null when a division is inexact or by zero.
+    private static long? Evaluate(string[] atoms, char[] operators, long c, long v)
+    {
+        long Atom(string a) => a switch { "C" => c, "V" => v, _ => long.Parse(a, System.Globalization.CultureInfo.InvariantCulture) };
+        long value = Atom(atoms[0]);
+        for (int i = 1; i < atoms.Length; i++)
+        {
+            long next = Atom(atoms[i]);
+            if (operators[i - 1] == '/')
+            {
+                if (next == 0 || value % next != 0)
+                {
+                    return null;
+                }
+
+                value /= next;
+            }
+            else
+            {
+                value = operators[i - 1] switch { '+' => value + next, '-' => value - next, _ => value * next };
+            }
+        }
+
+        return value;
+    }
+
     // Reference: multiplications and divisions first, left to right, then additions and subtractions; null when
     // a division is inexact (all values are small, so nothing overflows).
     private static long? TwoPass(int[] numbers, char[] operators)

@@ -88,5 +88,5 @@ public sealed class GeneratorFuzzTests
             Assert.Null(outcome.Exception);
             Assert.DoesNotContain(outcome.Diagnostics, d => d.Id == "CS8785");
             Assert.Empty(outcome.GeneratedCodeProblems.Where(d => d.Severity == DiagnosticSeverity.Error));
-        }, iter: 150, threads: 1);
+        }, iter: 100, threads: 1);
 }
