@@ -138,7 +138,7 @@ public abstract class LayoutInstance
         var builder = new LayoutTableBuilder(table.LayoutName, table.Count, 0);
         foreach (var slot in table.Slots)
         {
-            builder.Add(slot.Name, type, slot.MultiUse, slot.Shape);
+            builder.Add(slot.Name, type, slot.MultiUse, slot.Shape, slot.ExternalName);
         }
 
         return builder.Build();
