@@ -30,6 +30,8 @@ internal static class TrainCommand
     private static readonly Option<int> s_channels = new("--channels") { Description = "Model width C", DefaultValueFactory = _ => s_defaults.Channels };
     private static readonly Option<int> s_layers = new("--layers") { Description = "Transformer blocks L", DefaultValueFactory = _ => s_defaults.Layers };
     private static readonly Option<int> s_heads = new("--heads") { Description = "Attention heads H (must divide C)", DefaultValueFactory = _ => s_defaults.Heads };
+    private static readonly Option<string> s_device = new Option<string>("--device") { Description = "Where to compute: host (in-process ranks) or cuda (GPUs)", DefaultValueFactory = _ => TrainDevice.Host }
+        .AcceptOnlyFromAmong(TrainDevice.Host, TrainDevice.Cuda);
     private static readonly Option<int> s_sequenceLength = new("--sequence-length") { Description = "Tokens per sequence T", DefaultValueFactory = _ => s_defaults.SequenceLength };
 
     /// <summary>The command with its options and action.</summary>
@@ -39,7 +41,7 @@ internal static class TrainCommand
         {
             s_ranks, s_dtype, s_offload, s_prefetch, s_steps, s_batch, s_accumulation, s_lr, s_clip, s_seed, s_logEvery, s_corpus, s_verify,
             s_checkpointDir, s_checkpointEvery, s_consolidated, s_resume,
-            s_channels, s_layers, s_heads, s_sequenceLength,
+            s_channels, s_layers, s_heads, s_sequenceLength, s_device,
         };
         command.SetAction(Run);
         return command;
@@ -48,6 +50,13 @@ internal static class TrainCommand
     private static int Run(ParseResult result)
     {
         var settings = ReadSettings(result);
+        TrainDevice.Check(result.GetValue(s_device)!, settings.Ranks);
+        if (result.GetValue(s_device) == TrainDevice.Cuda)
+        {
+            // TODO(issue #14): run TrainingRun on CudaMemoryBackend with the sample's Gpt2CudaModel.
+            throw new CliException(ExitCodes.NoDevice, "--device cuda: training on GPUs is not wired into train yet (see issue #14).");
+        }
+
         var corpus = settings.CorpusPath is null ? TrainingCorpus.Sample() : TrainingCorpus.Read(settings.CorpusPath, settings.SequenceLength);
         var output = result.InvocationConfiguration.Output;
         var reporter = new ProgressReporter(output, settings, corpus.Source);
