@@ -50,13 +50,7 @@ internal static class TrainCommand
     private static int Run(ParseResult result)
     {
         var settings = ReadSettings(result);
-        TrainDevice.Check(result.GetValue(s_device)!, settings.Ranks);
-        if (result.GetValue(s_device) == TrainDevice.Cuda)
-        {
-            // TODO(issue #14): run TrainingRun on CudaMemoryBackend with the sample's Gpt2CudaModel.
-            throw new CliException(ExitCodes.NoDevice, "--device cuda: training on GPUs is not wired into train yet (see issue #14).");
-        }
-
+        TrainDevice.Check(settings.Device, settings.Ranks, settings.Verify);
         var corpus = settings.CorpusPath is null ? TrainingCorpus.Sample() : TrainingCorpus.Read(settings.CorpusPath, settings.SequenceLength);
         var output = result.InvocationConfiguration.Output;
         var reporter = new ProgressReporter(output, settings, corpus.Source);
@@ -130,6 +124,7 @@ internal static class TrainCommand
         return new TrainSettings
         {
             Ranks = ranks,
+            Device = result.GetValue(s_device)!,
             ParameterType = DTypeOption.Value(result, s_dtype),
             Offload = result.GetValue(s_offload),
             Prefetch = result.GetValue(s_prefetch),
