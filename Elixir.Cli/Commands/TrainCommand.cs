@@ -8,6 +8,8 @@ namespace Elixir.Cli.Commands;
 /// <summary><c>elixir train</c>: trains the sample GPT-2 character model over in-process ranks.</summary>
 internal static class TrainCommand
 {
+    private const string CharModel = "char";
+    private const string Gpt2Small = "gpt2-124m";
     private static readonly Gpt2Config s_defaults = Gpt2Config.Default(1);
 
     private static readonly Option<int> s_ranks = new("--ranks") { Description = "In-process data-parallel ranks", DefaultValueFactory = _ => 2 };
@@ -32,6 +34,11 @@ internal static class TrainCommand
     private static readonly Option<int> s_heads = new("--heads") { Description = "Attention heads H (must divide C)", DefaultValueFactory = _ => s_defaults.Heads };
     private static readonly Option<string> s_device = new Option<string>("--device") { Description = "Where to compute: host (in-process ranks) or cuda (GPUs)", DefaultValueFactory = _ => TrainDevice.Host }
         .AcceptOnlyFromAmong(TrainDevice.Host, TrainDevice.Cuda);
+    private static readonly Option<string> s_model = new Option<string>("--model")
+    {
+        Description = $"The model: {CharModel} (the sizes below, one token per character) or {Gpt2Small} (C 768, L 12, H 12, T 1024, GPT-2's BPE tokenizer; overrides the sizes)",
+        DefaultValueFactory = _ => CharModel,
+    }.AcceptOnlyFromAmong(CharModel, Gpt2Small);
     private static readonly Option<int> s_sequenceLength = new("--sequence-length") { Description = "Tokens per sequence T", DefaultValueFactory = _ => s_defaults.SequenceLength };
 
     /// <summary>The command with its options and action.</summary>
@@ -41,7 +48,7 @@ internal static class TrainCommand
         {
             s_ranks, s_dtype, s_offload, s_prefetch, s_steps, s_batch, s_accumulation, s_lr, s_clip, s_seed, s_logEvery, s_corpus, s_verify,
             s_checkpointDir, s_checkpointEvery, s_consolidated, s_resume,
-            s_channels, s_layers, s_heads, s_sequenceLength, s_device,
+            s_channels, s_layers, s_heads, s_sequenceLength, s_device, s_model,
         };
         command.SetAction(Run);
         return command;
@@ -51,7 +58,8 @@ internal static class TrainCommand
     {
         var settings = ReadSettings(result);
         TrainDevice.Check(settings.Device, settings.Ranks, settings.Verify);
-        var corpus = settings.CorpusPath is null ? TrainingCorpus.Sample() : TrainingCorpus.Read(settings.CorpusPath, settings.SequenceLength);
+        bool gpt2 = result.GetValue(s_model) == Gpt2Small;
+        var corpus = settings.CorpusPath is null ? TrainingCorpus.Sample(gpt2) : TrainingCorpus.Read(settings.CorpusPath, settings.SequenceLength, gpt2);
         var output = result.InvocationConfiguration.Output;
         var reporter = new ProgressReporter(output, settings, corpus.Source);
         // A resumed run may overwrite the checkpoint it started from, so its 1-rank reference runs first.
@@ -100,8 +108,9 @@ internal static class TrainCommand
             throw new CliException(ExitCodes.Usage, $"--clip must be finite and ≥ 0 (0 disables clipping), got {clip}.");
         }
 
-        int channels = Positive(result, s_channels);
-        int heads = Positive(result, s_heads);
+        bool gpt2 = result.GetValue(s_model) == Gpt2Small;
+        int channels = gpt2 ? 768 : Positive(result, s_channels);
+        int heads = gpt2 ? 12 : Positive(result, s_heads);
         if (channels % heads != 0)
         {
             throw new CliException(ExitCodes.Usage, $"--heads {heads} does not divide --channels {channels}.");
@@ -136,9 +145,9 @@ internal static class TrainCommand
             Seed = result.GetValue(s_seed),
             LogEvery = Positive(result, s_logEvery),
             Channels = channels,
-            Layers = Positive(result, s_layers),
+            Layers = gpt2 ? 12 : Positive(result, s_layers),
             Heads = heads,
-            SequenceLength = Positive(result, s_sequenceLength),
+            SequenceLength = gpt2 ? 1024 : Positive(result, s_sequenceLength),
             CorpusPath = result.GetValue(s_corpus),
             Verify = result.GetValue(s_verify),
             CheckpointDirectory = checkpointDir,

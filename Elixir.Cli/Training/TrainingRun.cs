@@ -63,7 +63,7 @@ internal static class TrainingRun
 
     /// <summary>The model's sizes for the settings and the corpus's vocabulary.</summary>
     public static Gpt2Config ModelConfig(TrainSettings settings, TrainingCorpus corpus) =>
-        new(corpus.Tokenizer.VocabularySize, settings.SequenceLength, settings.Channels, settings.Layers, settings.Heads);
+        new(corpus.VocabularySize, settings.SequenceLength, settings.Channels, settings.Layers, settings.Heads);
 
     /// <summary>The engine options the settings ask for: AdamW, no decay on one-dimensional tensors, loss scaling for fp16.</summary>
     public static EngineOptions EngineOptions(TrainSettings settings) => new()
