@@ -2,8 +2,9 @@
 # The GPU-training steps of the device check, meant to be called by .ci/device-check.sh on a CUDA machine from
 # the unpacked gpu-runner folder (see publish-gpu-runner.sh), or from a checkout with the .NET SDK:
 #   .ci/device-train-check.sh [RUNNER_DIR]
-# 1. cuBLAS, the public module API and the sample GPT-2 on the GPU against the host model (fp32 per-tensor
-#    tolerances stated in the tests), 2. the PyTorch reference's tokens/s and MFU for the same model and batch
+# 1. cuBLAS, the public module API, the sample GPT-2 on the GPU against the host model (fp32 per-tensor
+#    tolerances stated in the tests) and `elixir train --device cuda` (50 steps against the host, --verify on 1 and
+#    2 ranks), 2. the PyTorch reference's tokens/s and MFU for the same model and batch
 #    (when python3 with torch is present). Ends with one line: "device-train-check: N passed, N failed, N skipped".
 set -uo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -18,7 +19,8 @@ log=$(mktemp)
 "${tests[@]}" -trait "Category=Gpu" \
     -class Elixir.Runtime.Tests.Cublas.CublasContextGpuTests \
     -class Elixir.Runtime.Tests.Modules.CudaModuleGpuTests \
-    -class Elixir.Runtime.Tests.Samples.Gpt2CudaModelGpuTests 2>&1 | tee "$log"
+    -class Elixir.Runtime.Tests.Samples.Gpt2CudaModelGpuTests \
+    -class Elixir.Runtime.Tests.Cli.TrainCommandGpuTests 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 summary=$(grep -E 'Total: [0-9]+' "$log" | tail -1)
 rm -f "$log"

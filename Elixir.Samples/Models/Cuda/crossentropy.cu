@@ -10,6 +10,9 @@ extern "C" __global__ void gpt2_crossentropy_forward(
     if (n >= N) return;
     const float* x = logits + (long long)n * V;
     float* p = probs + (long long)n * V;
+
+    // Read before any thread overwrites the logits with probabilities (the block reductions below synchronise).
+    float target = x[targets[n]];
     float max = -INFINITY;
     for (int j = threadIdx.x; j < V; j += blockDim.x) max = fmaxf(max, x[j]);
     max = block_max(max, scratch);
@@ -17,7 +20,7 @@ extern "C" __global__ void gpt2_crossentropy_forward(
     for (int j = threadIdx.x; j < V; j += blockDim.x) sum += expf(x[j] - max);
     sum = block_sum(sum, scratch);
     for (int j = threadIdx.x; j < V; j += blockDim.x) p[j] = expf(x[j] - max) / sum;
-    if (threadIdx.x == 0) losses[n] = -logf(fmaxf(p[targets[n]], 1e-30f));
+    if (threadIdx.x == 0) losses[n] = logf(sum) + max - target;  // −log softmax(x)[target], without reading p
 }
 
 // dlogits (N, V) = (probs − onehot(target)) / N: the gradient of the mean loss. dlogits may be probs.
