@@ -1,5 +1,8 @@
+using Elixir.Collectives.Nccl;
 using Elixir.Collectives;
 using Elixir.Cuda;
+using Elixir.Kernels.Cuda;
+using Elixir.Memory.Cuda;
 using Elixir.Samples.Models;
 using Elixir.Samples.Models.Cuda;
 using Elixir.Samples.Training;

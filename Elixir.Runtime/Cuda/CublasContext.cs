@@ -2,6 +2,7 @@ using Elixir.Interop;
 using Elixir.Layout;
 using Elixir.Memory;
 using Elixir.Numerics;
+using Elixir.Memory.Cuda;
 
 namespace Elixir.Cuda;
 

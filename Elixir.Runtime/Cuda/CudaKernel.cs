@@ -1,5 +1,6 @@
 using Elixir.Interop;
 using Elixir.Memory;
+using Elixir.Memory.Cuda;
 
 namespace Elixir.Cuda;
 

@@ -1,4 +1,5 @@
 using Elixir.Memory;
+using Elixir.Memory.Cuda;
 
 namespace Elixir.Cuda;
 

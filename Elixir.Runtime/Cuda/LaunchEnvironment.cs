@@ -1,4 +1,5 @@
 using System.Globalization;
+using Elixir.Collectives.Nccl;
 
 namespace Elixir.Cuda;
 

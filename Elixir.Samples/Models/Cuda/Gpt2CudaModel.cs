@@ -1,5 +1,6 @@
 using Elixir.Cuda;
 using Elixir.Layout;
+using Elixir.Memory.Cuda;
 using Elixir.Memory;
 using Elixir.Samples.Layouts;
 
