@@ -21,6 +21,7 @@ public static class CliApp
         {
             PlanCommand.Create(),
             TrainCommand.Create(),
+            LaunchCommand.Create(),
         };
 
         var parsed = root.Parse(args);

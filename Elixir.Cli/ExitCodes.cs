@@ -17,4 +17,10 @@ internal static class ExitCodes
 
     /// <summary>The memory budget cannot hold the plan.</summary>
     public const int BudgetNotMet = 4;
+
+    /// <summary><c>--device cuda</c> on a machine where no CUDA device (or too few) can be used.</summary>
+    public const int NoDevice = 5;
+
+    /// <summary>A process started by <c>elixir launch</c> failed; the others were ended.</summary>
+    public const int LaunchedProcessFailed = 6;
 }

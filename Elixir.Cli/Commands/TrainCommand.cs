@@ -8,6 +8,8 @@ namespace Elixir.Cli.Commands;
 /// <summary><c>elixir train</c>: trains the sample GPT-2 character model over in-process ranks.</summary>
 internal static class TrainCommand
 {
+    private const string CharModel = "char";
+    private const string Gpt2Small = "gpt2-124m";
     private static readonly Gpt2Config s_defaults = Gpt2Config.Default(1);
 
     private static readonly Option<int> s_ranks = new("--ranks") { Description = "In-process data-parallel ranks", DefaultValueFactory = _ => 2 };
@@ -33,6 +35,13 @@ internal static class TrainCommand
     private static readonly Option<string> s_deviceMemory = new("--device-memory") { Description = "Device memory per rank the run must fit in (planned and enforced), e.g. 512MiB" };
     private static readonly Option<long?> s_chunkSize = new("--chunk-size") { Description = "Public chunk size in elements instead of the minimum-waste search" };
     private static readonly Option<bool> s_json = new("--json") { Description = "Print one JSON object at the end (progress goes to standard error)" };
+    private static readonly Option<string> s_device = new Option<string>("--device") { Description = "Where to compute: host (in-process ranks) or cuda (GPUs)", DefaultValueFactory = _ => TrainDevice.Host }
+        .AcceptOnlyFromAmong(TrainDevice.Host, TrainDevice.Cuda);
+    private static readonly Option<string> s_model = new Option<string>("--model")
+    {
+        Description = $"The model: {CharModel} (the sizes below, one token per character) or {Gpt2Small} (C 768, L 12, H 12, T 1024, GPT-2's BPE tokenizer; overrides the sizes)",
+        DefaultValueFactory = _ => CharModel,
+    }.AcceptOnlyFromAmong(CharModel, Gpt2Small);
     private static readonly Option<int> s_sequenceLength = new("--sequence-length") { Description = "Tokens per sequence T", DefaultValueFactory = _ => s_defaults.SequenceLength };
 
     /// <summary>The command with its options and action.</summary>
@@ -42,7 +51,7 @@ internal static class TrainCommand
         {
             s_ranks, s_dtype, s_offload, s_prefetch, s_steps, s_batch, s_accumulation, s_lr, s_clip, s_seed, s_logEvery, s_corpus, s_verify,
             s_checkpointDir, s_checkpointEvery, s_consolidated, s_resume,
-            s_channels, s_layers, s_heads, s_sequenceLength, s_deviceMemory, s_chunkSize, s_json,
+            s_channels, s_layers, s_heads, s_sequenceLength, s_deviceMemory, s_chunkSize, s_json, s_device, s_model,
         };
         command.SetAction(Run);
         return command;
@@ -51,7 +60,9 @@ internal static class TrainCommand
     private static int Run(ParseResult result)
     {
         var settings = ReadSettings(result);
-        var corpus = settings.CorpusPath is null ? TrainingCorpus.Sample() : TrainingCorpus.Read(settings.CorpusPath, settings.SequenceLength);
+        TrainDevice.Check(settings.Device, settings.Ranks, settings.Verify);
+        bool gpt2 = result.GetValue(s_model) == Gpt2Small;
+        var corpus = settings.CorpusPath is null ? TrainingCorpus.Sample(gpt2) : TrainingCorpus.Read(settings.CorpusPath, settings.SequenceLength, gpt2);
         var output = result.InvocationConfiguration.Output;
         var reporter = new ProgressReporter(settings.Json ? result.InvocationConfiguration.Error : output, settings, corpus.Source);
         // A resumed run may overwrite the checkpoint it started from, so its 1-rank reference runs first.
@@ -105,8 +116,9 @@ internal static class TrainCommand
             throw new CliException(ExitCodes.Usage, $"--clip must be finite and ≥ 0 (0 disables clipping), got {clip}.");
         }
 
-        int channels = Positive(result, s_channels);
-        int heads = Positive(result, s_heads);
+        bool gpt2 = result.GetValue(s_model) == Gpt2Small;
+        int channels = gpt2 ? 768 : Positive(result, s_channels);
+        int heads = gpt2 ? 12 : Positive(result, s_heads);
         if (channels % heads != 0)
         {
             throw new CliException(ExitCodes.Usage, $"--heads {heads} does not divide --channels {channels}.");
@@ -129,6 +141,7 @@ internal static class TrainCommand
         return new TrainSettings
         {
             Ranks = ranks,
+            Device = result.GetValue(s_device)!,
             ParameterType = DTypeOption.Value(result, s_dtype),
             Offload = result.GetValue(s_offload),
             Prefetch = result.GetValue(s_prefetch),
@@ -140,9 +153,9 @@ internal static class TrainCommand
             Seed = result.GetValue(s_seed),
             LogEvery = Positive(result, s_logEvery),
             Channels = channels,
-            Layers = Positive(result, s_layers),
+            Layers = gpt2 ? 12 : Positive(result, s_layers),
             Heads = heads,
-            SequenceLength = Positive(result, s_sequenceLength),
+            SequenceLength = gpt2 ? 1024 : Positive(result, s_sequenceLength),
             CorpusPath = result.GetValue(s_corpus),
             Verify = result.GetValue(s_verify),
             CheckpointDirectory = checkpointDir,

@@ -28,5 +28,5 @@ internal static class SamplePlan
 
     /// <summary>The sample model's definition for the generated sample text's vocabulary.</summary>
     public static Gpt2Training Model(int channels, int layers, int heads, int sequenceLength, int localBatch) =>
-        new(new Samples.Models.Gpt2Config(TrainingCorpus.Sample().Tokenizer.VocabularySize, sequenceLength, channels, layers, heads), localBatch, seed: 1);
+        new(new Samples.Models.Gpt2Config(TrainingCorpus.Sample().VocabularySize, sequenceLength, channels, layers, heads), localBatch, seed: 1);
 }

@@ -83,6 +83,9 @@ internal sealed record TrainSettings
     /// <summary>Never write to <see cref="CheckpointDirectory"/>.</summary>
     public bool ReadOnlyCheckpoints { get; init; }
 
+    /// <summary>Where the ranks compute: <see cref="TrainDevice.Host"/> or <see cref="TrainDevice.Cuda"/>.</summary>
+    public string Device { get; init; } = TrainDevice.Host;
+
     /// <summary>Sequences per micro-batch over all ranks.</summary>
     public int MicroBatch => Batch / Accumulation;
 

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using Elixir.Collectives;
 using Elixir.Collectives.Host;
 using Elixir.Engine;
+using Elixir.Kernels;
 using Elixir.Kernels.Host;
+using Elixir.Memory;
 using Elixir.Memory.Host;
 using Elixir.Numerics;
 using Elixir.Optim;
@@ -36,10 +38,20 @@ internal static class TrainingRun
     public static TrainingOutcome Execute(
         TrainSettings settings, TrainingCorpus corpus, bool gatherParameters, Action<TrainingStart>? started, Action<StepReport>? stepped)
     {
+        if (settings.Device == TrainDevice.Cuda)
+        {
+            return CudaTrainingRun.Execute(settings, corpus, gatherParameters, started, stepped);
+        }
+
         var config = ModelConfig(settings, corpus);
         try
         {
-            var outcomes = LocalCluster.Run(settings.Ranks, communicator => RunRank(communicator, settings, corpus, config, gatherParameters, started, stepped));
+            var outcomes = LocalCluster.Run(settings.Ranks, communicator =>
+            {
+                using var backend = new HostMemoryBackend();
+                var model = new Gpt2Training(config, settings.LocalBatch, settings.Seed);
+                return RunRank(communicator, backend, new HostKernels(), model, settings, corpus, config, gatherParameters, started, stepped);
+            });
             return outcomes[0];
         }
         catch (LocalClusterException e) when (e.InnerException is not null)
@@ -52,7 +64,7 @@ internal static class TrainingRun
 
     /// <summary>The model's sizes for the settings and the corpus's vocabulary.</summary>
     public static Gpt2Config ModelConfig(TrainSettings settings, TrainingCorpus corpus) =>
-        new(corpus.Tokenizer.VocabularySize, settings.SequenceLength, settings.Channels, settings.Layers, settings.Heads);
+        new(corpus.VocabularySize, settings.SequenceLength, settings.Channels, settings.Layers, settings.Heads);
 
     /// <summary>The engine options the settings ask for: AdamW, no decay on one-dimensional tensors, loss scaling for fp16.</summary>
     public static EngineOptions EngineOptions(TrainSettings settings) => new()
@@ -76,15 +88,15 @@ internal static class TrainingRun
         SamplePlan.Options(settings.Ranks, settings.ParameterType, settings.Offload, settings.Prefetch,
             settings.Accumulation * settings.EmulatedRanks, settings.ChunkSize, settings.DeviceMemoryBytes, definition.WorkingMemoryBytes);
 
-    private static TrainingOutcome RunRank(
-        HostCommunicator communicator, TrainSettings settings, TrainingCorpus corpus, Gpt2Config config, bool gatherParameters,
+    /// <summary>One rank's training loop on the given backend, kernels and model (host or GPU alike).</summary>
+    internal static TrainingOutcome RunRank(
+        ICommunicator communicator, IMemoryBackend backend, IKernels kernels, Gpt2Training model,
+        TrainSettings settings, TrainingCorpus corpus, Gpt2Config config, bool gatherParameters,
         Action<TrainingStart>? started, Action<StepReport>? stepped)
     {
         bool reporter = communicator.Rank == 0;
-        var model = new Gpt2Training(config, settings.LocalBatch, settings.Seed);
-        using var backend = new HostMemoryBackend();
         var plan = Planner.Create(model.Definition.PlanParameters(), PlanOptions(settings, model.Definition));
-        using var engine = new TrainingEngine(model.Definition, communicator, backend, new HostKernels(), EngineOptions(settings), plan);
+        using var engine = new TrainingEngine(model.Definition, communicator, backend, kernels, EngineOptions(settings), plan);
         if (settings.Resume)
         {
             engine.LoadCheckpoint(settings.CheckpointDirectory!, CheckpointPrefix);

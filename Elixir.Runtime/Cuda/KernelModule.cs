@@ -7,14 +7,21 @@ namespace Elixir.Cuda;
 internal sealed class KernelModule : IDisposable
 {
     private readonly CudaModuleHandle module;
+    private readonly string description;
 
-    internal unsafe KernelModule(CudaDevice device, string name)
+    internal KernelModule(CudaDevice device, string name)
+        : this(device, KernelSources.Read($"{name}.ptx"), $"kernels/{name}.ptx")
     {
-        byte[] ptx = KernelSources.Read($"{name}.ptx");
+    }
+
+    /// <summary>Loads <paramref name="ptx"/>; <paramref name="description"/> names it in errors (a file name).</summary>
+    internal unsafe KernelModule(CudaDevice device, ReadOnlySpan<byte> ptx, string description)
+    {
+        this.description = description;
 
         // The driver reads the PTX image as a NUL-terminated string.
         byte[] image = new byte[ptx.Length + 1];
-        ptx.CopyTo(image, 0);
+        ptx.CopyTo(image);
         device.MakeCurrent();
         fixed (byte* text = image)
         {
@@ -23,18 +30,18 @@ internal sealed class KernelModule : IDisposable
             {
                 // The committed PTX carries the ISA version of the nvcc that built it; an older driver cannot JIT it.
                 throw CudaStatus.ToException(result,
-                    $"cuModuleLoadData(kernels/{name}.ptx, PTX ISA {KernelSources.PtxIsaVersion(name)}) on a CUDA {CudaDevice.DriverVersion} driver "
+                    $"cuModuleLoadData({description}, PTX ISA {KernelSources.IsaVersionOf(System.Text.Encoding.UTF8.GetString(ptx))}) on a CUDA {CudaDevice.DriverVersion} driver "
                     + "(update the driver, or rebuild the PTX with build-ptx.sh and an nvcc no newer than the driver)");
             }
 
-            result.ThrowIfFailed($"cuModuleLoadData(kernels/{name}.ptx)");
+            result.ThrowIfFailed($"cuModuleLoadData({description})");
             module = new CudaModuleHandle(device.Context, handle);
         }
     }
 
     internal nint Function(string entryPoint)
     {
-        CudaDriver.cuModuleGetFunction(out nint function, module.DangerousGetHandle(), entryPoint).ThrowIfFailed();
+        CudaDriver.cuModuleGetFunction(out nint function, module.DangerousGetHandle(), entryPoint).ThrowIfFailed($"cuModuleGetFunction({description}, {entryPoint})");
         return function;
     }
 

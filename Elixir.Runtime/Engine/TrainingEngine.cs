@@ -132,6 +132,12 @@ public sealed class TrainingEngine : IDisposable
     /// <summary>The bytes this rank's backend holds now, by location (chunks, rCache, optimizer state, scratch).</summary>
     public (long Device, long Host) MemoryBytes => (_backend.BytesAllocated(MemoryLocation.Device), _backend.BytesAllocated(MemoryLocation.Host));
 
+    /// <summary>
+    /// The stream a model's own kernels and products run on: the gathers of an open scope's chunks are ordered before
+    /// it, and the reduce of the gradients written in a backward scope after it, so compute queued here needs no sync.
+    /// </summary>
+    public IStream ComputeStream => _backend.DefaultStream;
+
     /// <summary>The parameter chunks, in plan order (for diagnostics).</summary>
     public IReadOnlyList<Chunk> Chunks => _parameters.Chunks;
 

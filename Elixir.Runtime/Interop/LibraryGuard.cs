@@ -9,6 +9,8 @@ internal static class LibraryGuard
 
     internal static void RequireNccl() => Require(NativeLibraries.Nccl);
 
+    internal static void RequireCublas() => Require(NativeLibraries.Cublas);
+
     private static void Require(NativeLibraryAvailability availability)
     {
         if (!availability.IsAvailable)

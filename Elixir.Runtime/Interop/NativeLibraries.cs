@@ -1,6 +1,6 @@
 namespace Elixir.Interop;
 
-/// <summary>The process-wide lookup of the CUDA driver and NCCL, made once on first use.</summary>
+/// <summary>The process-wide lookup of the CUDA driver, NCCL and cuBLAS, made once on first use.</summary>
 internal static class NativeLibraries
 {
     private static readonly Lazy<NativeLibraryAvailability> CudaLookup = new(() => NativeLibraryProbe.Probe(
@@ -10,7 +10,11 @@ internal static class NativeLibraries
         NativeLibraryNames.Nccl, NativeLibraryNames.NcclOverrideVariable, Environment.GetEnvironmentVariable,
         PythonNcclFolders.Enumerate(Environment.GetEnvironmentVariable)));
 
+    private static readonly Lazy<NativeLibraryAvailability> CublasLookup = new(() => CublasLibrary.Probe(Environment.GetEnvironmentVariable));
+
     internal static NativeLibraryAvailability Cuda => CudaLookup.Value;
 
     internal static NativeLibraryAvailability Nccl => NcclLookup.Value;
+
+    internal static NativeLibraryAvailability Cublas => CublasLookup.Value;
 }

@@ -23,6 +23,7 @@ internal static class NativeLibraryResolver
     {
         NativeLibraryNames.Cuda => NativeLibraries.Cuda.Handle,
         NativeLibraryNames.Nccl => NativeLibraries.Nccl.Handle,
+        NativeLibraryNames.Cublas => NativeLibraries.Cublas.Handle,
         _ => 0,
     };
 }

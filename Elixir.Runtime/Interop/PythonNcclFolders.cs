@@ -11,7 +11,11 @@ internal static class PythonNcclFolders
         "/usr/lib", "/usr/local/lib", "/opt/conda/lib",
     ];
 
-    internal static IEnumerable<string> Enumerate(Func<string, string?> environment)
+    internal static IEnumerable<string> Enumerate(Func<string, string?> environment) =>
+        SitePackages(environment).Select(folder => Path.Combine(folder, "nvidia", "nccl", "lib"));
+
+    /// <summary>The <c>site-packages</c> and <c>dist-packages</c> folders of the Python environments this machine may have.</summary>
+    internal static IEnumerable<string> SitePackages(Func<string, string?> environment)
     {
         var libRoots = new List<string>();
         foreach (string variable in (string[])["VIRTUAL_ENV", "CONDA_PREFIX"])
@@ -35,8 +39,8 @@ internal static class PythonNcclFolders
         {
             foreach (string python in SafeDirectories(libRoot, "python3*"))
             {
-                folders.Add(Path.Combine(python, "site-packages", "nvidia", "nccl", "lib"));
-                folders.Add(Path.Combine(python, "dist-packages", "nvidia", "nccl", "lib"));
+                folders.Add(Path.Combine(python, "site-packages"));
+                folders.Add(Path.Combine(python, "dist-packages"));
             }
         }
 

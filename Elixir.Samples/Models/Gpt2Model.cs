@@ -20,7 +20,7 @@ namespace Elixir.Samples.Models;
 /// longer needs): every backward call reads a parameter only before it writes that parameter's gradient.
 /// Activations are allocated once in the constructor; steps allocate nothing.
 /// </remarks>
-public sealed class Gpt2Model
+public sealed class Gpt2Model : IGpt2Compute
 {
     private readonly Gpt2Activations _a;
     private readonly int _rows;

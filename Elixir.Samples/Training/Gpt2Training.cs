@@ -11,16 +11,26 @@ namespace Elixir.Samples.Training;
 /// </summary>
 public sealed class Gpt2Training
 {
-    private readonly Gpt2Model _model;
+    private readonly IGpt2Compute _model;
     private readonly LayoutInstance<Gpt2Block>[] _blocks;
     private readonly ComputeModule[] _blockModules;
 
     /// <summary>Defines the model for <paramref name="config"/> with <paramref name="localBatch"/> sequences per rank, initialised from <paramref name="seed"/>.</summary>
     public Gpt2Training(Gpt2Config config, int localBatch, ulong seed)
+        : this(config, localBatch, seed, (c, b) => new Gpt2Model(c, b))
+    {
+    }
+
+    /// <summary>
+    /// Defines the model with its compute made by <paramref name="compute"/> from the config and the local batch,
+    /// such as a <see cref="Models.Cuda.Gpt2CudaModel"/> on the engine's GPU and compute stream.
+    /// </summary>
+    public Gpt2Training(Gpt2Config config, int localBatch, ulong seed, Func<Gpt2Config, int, IGpt2Compute> compute)
     {
         config.Validate();
+        ArgumentNullException.ThrowIfNull(compute);
         Config = config;
-        _model = new Gpt2Model(config, localBatch);
+        _model = compute(config, localBatch);
         var dimensions = config.LayoutDimensions();
         Definition = new ModelDefinition();
         Embeddings = Definition.Add<Gpt2Embeddings>("transformer", dimensions, p => Gpt2Initializer.InitializeEmbeddings(p, config, seed));

@@ -29,9 +29,12 @@ internal static class KernelSources
         Convert.ToHexStringLower(SHA256.HashData([.. Read($"{name}.cu"), .. Read("dtype.cuh")]));
 
     /// <summary>The PTX ISA version (<c>.version X.Y</c>) of <c>NAME.ptx</c>, which sets the oldest driver that can JIT it; empty when absent.</summary>
-    internal static string PtxIsaVersion(string name)
+    internal static string PtxIsaVersion(string name) => IsaVersionOf(Encoding.UTF8.GetString(Read($"{name}.ptx")));
+
+    /// <summary>The PTX ISA version (<c>.version X.Y</c>) of a PTX text; empty when absent.</summary>
+    internal static string IsaVersionOf(string ptx)
     {
-        foreach (string line in Encoding.UTF8.GetString(Read($"{name}.ptx")).Split('\n'))
+        foreach (string line in ptx.Split('\n'))
         {
             if (line.StartsWith(".version ", StringComparison.Ordinal))
             {

@@ -1,0 +1,54 @@
+using Elixir.Collectives.Nccl;
+using Elixir.Cuda;
+
+namespace Elixir.Cli.Training;
+
+/// <summary>
+/// Where <c>elixir train</c> computes: <c>host</c> (in-process ranks, SIMD kernels) or <c>cuda</c> (GPUs, NCCL).
+/// Checked before anything is built, so a machine without a GPU, or a host run started as one rank of a launched
+/// job, gets one line saying so.
+/// </summary>
+internal static class TrainDevice
+{
+    internal const string Host = "host";
+    internal const string Cuda = "cuda";
+
+    /// <summary>Checks that <paramref name="device"/> can run <paramref name="ranks"/> ranks in this process here.</summary>
+    internal static void Check(string device, int ranks, bool verify, Func<string, string?>? environment = null)
+    {
+        DistributedEnvironment? job = LaunchEnvironment.Detect(environment);
+        if (device == Host)
+        {
+            if (job is { WorldSize: > 1 })
+            {
+                throw new CliException(ExitCodes.Usage,
+                    $"this process is rank {job.Rank} of {job.WorldSize} (set by elixir launch, torchrun or Slurm); one process per rank needs --device cuda.");
+            }
+
+            return;
+        }
+
+        if (CudaPlatform.DeviceCount == 0)
+        {
+            throw new CliException(ExitCodes.NoDevice, $"--device cuda: no CUDA device is usable here: {CudaPlatform.UnavailableReason}");
+        }
+
+        if (!CudaPlatform.IsNcclAvailable)
+        {
+            throw new CliException(ExitCodes.NoDevice, $"--device cuda needs NCCL for the ranks' collectives: {CudaPlatform.DescribeNccl()}");
+        }
+
+        if (job is not null && verify)
+        {
+            throw new CliException(ExitCodes.Usage, "--verify runs all ranks in one process (--ranks N); it cannot run under elixir launch, torchrun or Slurm.");
+        }
+
+        int needed = job is null ? ranks : job.LocalRank + 1;
+        if (CudaPlatform.DeviceCount < needed)
+        {
+            throw new CliException(ExitCodes.NoDevice, job is null
+                ? $"--device cuda --ranks {ranks} needs {ranks} GPUs; {CudaPlatform.DeviceCount} visible."
+                : $"--device cuda: local rank {job.LocalRank} needs GPU {job.LocalRank}; {CudaPlatform.DeviceCount} visible.");
+        }
+    }
+}
