@@ -10,7 +10,10 @@ public sealed class CollectiveAbortedException : Exception
     public CollectiveAbortedException(string message, int failedRank, Exception? original)
         : base(message, original) => FailedRank = failedRank;
 
-    /// <summary>The rank whose failure aborted the collective; -1 when it was a timeout with no failure.</summary>
+    /// <summary>
+    /// The rank whose failure aborted the collective; on a timeout, the lowest rank that never arrived (-1 when
+    /// a rank did not return from its own code after the others finished).
+    /// </summary>
     public int FailedRank { get; }
 }
 
