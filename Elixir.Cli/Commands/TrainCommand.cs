@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Elixir.Checkpoints;
 using Elixir.Cli.Training;
 using Elixir.Numerics;
 using Elixir.Samples.Models;
@@ -48,6 +49,12 @@ internal static class TrainCommand
     private static int Run(ParseResult result)
     {
         var settings = ReadSettings(result);
+        if (settings.SaveCheckpoints)
+        {
+            // Checked before the corpus is read and any step runs, so an unusable directory costs nothing.
+            CheckpointDirectory.RequireWritable(settings.CheckpointDirectory!);
+        }
+
         var corpus = settings.CorpusPath is null ? TrainingCorpus.Sample() : TrainingCorpus.Read(settings.CorpusPath, settings.SequenceLength);
         var output = result.InvocationConfiguration.Output;
         var reporter = new ProgressReporter(output, settings, corpus.Source);

@@ -36,7 +36,9 @@ public sealed partial class TrainingEngine
     /// Saves the fp32 master parameters, the optimizer state, the step count and the loss scaler to
     /// <paramref name="directory"/>: sharded, one safetensors file per rank plus <c>PREFIX.safetensors.index.json</c>
     /// (loadable on any world size), or consolidated, one <c>PREFIX.safetensors</c> written by rank 0 with the
-    /// original tensor names and shapes. Files are written atomically. Every rank calls it after a step.
+    /// original tensor names and shapes. Every file carries the save's id and step; a sharded save becomes the
+    /// checkpoint only once its index is written, after every rank file (see <see cref="ShardedCheckpoint"/>), so an
+    /// interrupted save leaves the previous checkpoint as it was. Every rank calls it after a step.
     /// </summary>
     public void SaveCheckpoint(string directory, string prefix, bool consolidated)
     {
@@ -44,6 +46,8 @@ public sealed partial class TrainingEngine
         ArgumentException.ThrowIfNullOrEmpty(prefix);
         RequireIdle(nameof(SaveCheckpoint));
         var metadata = Metadata();
+        var stamp = CheckpointStamp.Agree(_communicator, StepCount);
+        stamp.AddTo(metadata);
         if (consolidated)
         {
             var pieces = GatherWhole(includeState: true);
@@ -62,14 +66,21 @@ public sealed partial class TrainingEngine
         Agreed(() =>
         {
             Directory.CreateDirectory(directory);
+            if (_communicator.Rank == 0)
+            {
+                ShardedCheckpoint.Tidy(directory, prefix);
+            }
+        }, "prepare the checkpoint directory");
+        Agreed(() =>
+        {
             var slices = ShardSlices().Select(s => new ShardData(s.Shard, ReadBytes(s.Source))).ToList();
-            ShardedCheckpoint.SaveRank(directory, prefix, _communicator.Rank, _communicator.WorldSize, slices, metadata);
+            ShardedCheckpoint.SaveRank(directory, prefix, stamp, _communicator.Rank, _communicator.WorldSize, slices, metadata);
         }, "save its checkpoint shard");
         Agreed(() =>
         {
             if (_communicator.Rank == 0)
             {
-                ShardedCheckpoint.WriteIndex(directory, prefix, _communicator.WorldSize);
+                ShardedCheckpoint.WriteIndex(directory, prefix, stamp, _communicator.WorldSize);
             }
         }, "write the checkpoint index");
     }
@@ -121,6 +132,7 @@ public sealed partial class TrainingEngine
             }
 
             ParseMetadata(metadata, directory, prefix);
+            CheckpointValues.RequireFinite(Path.Combine(directory, prefix), slices.ConvertAll(s => s.Shard), buffers);
         }, "load the checkpoint");
 
         var (step, scaler) = ParseMetadata(metadata!, directory, prefix);
@@ -313,7 +325,8 @@ public sealed partial class TrainingEngine
 
     /// <summary>
     /// Runs <paramref name="action"/> on this rank, then agrees with every rank whether all succeeded: a failure
-    /// anywhere throws everywhere (the local error where there is one), so no rank waits for a peer that gave up.
+    /// anywhere throws everywhere (the local error where there is one, the failed rank's cause elsewhere), so no
+    /// rank waits for a peer that gave up.
     /// </summary>
     private void Agreed(Action action, string what)
     {
@@ -322,21 +335,11 @@ public sealed partial class TrainingEngine
         {
             action();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException
-            or CheckpointFormatException or Safetensors.SafetensorsFormatException or FormatException or OverflowException)
+        catch (Exception e) when (CheckpointAgreement.IsCheckpointFailure(e))
         {
             failure = e;
         }
 
-        double failedRanks = _communicator.AllReduce(failure is null ? 0 : 1, ReduceOp.Sum);
-        if (failure is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
-        }
-
-        if (failedRanks > 0)
-        {
-            throw new IOException($"Rank {_communicator.Rank}: {failedRanks} other rank(s) failed to {what}; nothing was changed here.");
-        }
+        CheckpointAgreement.Agree(_communicator, _backend, failure, what);
     }
 }
