@@ -154,6 +154,12 @@ public sealed partial class Chunk : IDisposable
     public double? L2NormSquared { get; private set; }
 
     /// <summary>
+    /// True from <see cref="UpdateExtraReduceInfo"/> until <see cref="ResetReduceInfo"/>: a second reduce in between
+    /// would overwrite an overflow flag and norm the step has not used yet (upstream asserts the same).
+    /// </summary>
+    internal bool HasReduceInfo { get; private set; }
+
+    /// <summary>
     /// True when all tensors are gathered and none is computing: the chunk may be scattered. Always false for
     /// fused chunks. O(1).
     /// </summary>
@@ -313,6 +319,11 @@ public sealed partial class Chunk : IDisposable
             ThrowState(nameof(Reduce), $"only {_stateCounts[(int)TensorState.ReadyForReduce]} of {_tensors.Count} tensors are ready for reduce");
         }
 
+        if (HasReduceInfo)
+        {
+            ThrowReduceInfoTaken(nameof(Reduce));
+        }
+
         bool inFp32 = alwaysFp32 && DType != DType.Float32 && Communicator.WorldSize > 1;
         if (inFp32 && (workspace is null || workspace.ElementCount < ChunkSize))
         {
@@ -364,10 +375,16 @@ public sealed partial class Chunk : IDisposable
     /// </summary>
     public void UpdateExtraReduceInfo(RCacheBlock? block, IStream? stream = null)
     {
+        if (HasReduceInfo)
+        {
+            ThrowReduceInfoTaken(nameof(UpdateExtraReduceInfo));
+        }
+
         var source = IsFused ? _privateBlock! : block ?? throw new ArgumentNullException(nameof(block));
         var valid = source.Payload.Slice(Shard.Begin * DType.SizeOf(), Shard.ValidCount * DType.SizeOf());
         Overflow = _kernels.HasNonFinite(valid, DType, stream);
         L2NormSquared = L2NormEnabled ? _kernels.SumOfSquares(valid, DType, stream) : null;
+        HasReduceInfo = true;
     }
 
     /// <summary>Clears the overflow flag and the L2 norm (after the step that used them).</summary>
@@ -375,6 +392,7 @@ public sealed partial class Chunk : IDisposable
     {
         Overflow = false;
         L2NormSquared = null;
+        HasReduceInfo = false;
     }
 
     /// <summary>
@@ -517,6 +535,9 @@ public sealed partial class Chunk : IDisposable
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowReduceInfoTaken(string operation) => ThrowState(operation,
+        $"the overflow flag ({Overflow}) and L2 norm ({L2NormSquared?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}) of the previous reduce were not cleared; call ResetReduceInfo after the step that uses them");
+
     private void ThrowState(string operation, string reason) =>
         throw new ChunkStateException($"Chunk #{Id} cannot {operation}: {reason}. {this}");
 }
