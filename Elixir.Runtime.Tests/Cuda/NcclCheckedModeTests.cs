@@ -60,3 +60,21 @@ public sealed class NcclCheckedModeTests
         });
     }
 }
+
+/// <summary>The message every rank raises when checked-mode fingerprints disagree: it names both calls.</summary>
+public sealed class NcclMismatchMessageTests
+{
+    [Fact]
+    public void The_first_rank_that_differs_from_rank_0_is_named_with_both_calls()
+    {
+        var calls = new double[3 * NcclCollectiveFingerprint.CallValues];
+        NcclCollectiveFingerprint.Encode(calls.AsSpan(0, 6), "AllGather", DType.Float16, ReduceOp.Sum, 1024, 0, 7);
+        NcclCollectiveFingerprint.Encode(calls.AsSpan(6, 6), "AllGather", DType.Float16, ReduceOp.Sum, 1024, 0, 7);
+        NcclCollectiveFingerprint.Encode(calls.AsSpan(12, 6), "Broadcast", DType.Float16, ReduceOp.Sum, 2048, 1, 7);
+
+        Assert.Equal(
+            "Ranks disagree on collective #7: rank 2 called Broadcast(Float16, 2048 elements, op Sum, root 1) (#7) "
+            + "while rank 0 called AllGather(Float16, 1024 elements, op Sum, root 0) (#7).",
+            NcclCollectiveFingerprint.Mismatch(calls));
+    }
+}

@@ -218,10 +218,30 @@ public sealed unsafe class NcclCommunicator : ICommunicator
         ReadOnlySpan<double> extremes = ReduceScalars(fingerprint, -fingerprint, ReduceOp.Max, 2);
         if (extremes[0] != -extremes[1])
         {
-            throw new InvalidOperationException(
-                $"Ranks disagree on collective #{call}: rank {Rank} called {NcclCollectiveFingerprint.Describe(kind, type, op, elements, root)} "
-                + $"(fingerprint {fingerprint}); the ranks' fingerprints range from {-extremes[1]} to {extremes[0]}.");
+            // Every rank sees the disagreement, so every rank takes part in gathering the calls to name them.
+            Span<double> mine = stackalloc double[NcclCollectiveFingerprint.CallValues];
+            NcclCollectiveFingerprint.Encode(mine, kind, type, op, elements, root, call);
+            throw new InvalidOperationException(NcclCollectiveFingerprint.Mismatch(GatherCalls(mine)));
         }
+    }
+
+    /// <summary>All-gathers each rank's encoded call (only on the mismatch path, so it may allocate).</summary>
+    private double[] GatherCalls(ReadOnlySpan<double> mine)
+    {
+        int per = mine.Length;
+        nuint bytes = (nuint)(per * WorldSize * sizeof(double));
+        using var device = backend.Allocate((long)bytes, MemoryLocation.Device);
+        using var host = backend.Allocate((long)bytes, MemoryLocation.Host);
+        var staged = new Span<double>((void*)host.Address, per * WorldSize);
+        mine.CopyTo(staged.Slice(Rank * per, per));
+        nint queue = Queue(null);
+        nint own = device.Address + Rank * per * sizeof(double);
+        CudaDriver.cuMemcpyHtoDAsync((ulong)own, host.Address + Rank * per * sizeof(double), (nuint)(per * sizeof(double)), queue).ThrowIfFailed();
+        Nccl.ncclAllGather(own, device.Address, (nuint)per, ncclDataType_t.ncclFloat64, Comm, queue).ThrowIfFailed();
+        CudaDriver.cuMemcpyDtoHAsync(host.Address, (ulong)device.Address, bytes, queue).ThrowIfFailed();
+        CudaDriver.cuEventRecord(completion.Handle, queue).ThrowIfFailed();
+        WaitOrAbort();
+        return staged.ToArray();
     }
 
     private ReadOnlySpan<double> ReduceScalars(double first, double second, ReduceOp op, int count)
