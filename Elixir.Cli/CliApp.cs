@@ -57,7 +57,7 @@ public static class CliApp
         FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException => (ExitCodes.BadInput, e.Message),
         ArgumentException argument => (ExitCodes.Usage, WithoutParameterName(argument)),
         FormatException => (ExitCodes.Usage, e.Message),
-        OverflowException => (ExitCodes.Usage, $"the sizes asked for do not fit 64-bit counts ({e.Message.TrimEnd('.')}); choose smaller dimensions."),
+        OverflowException => (ExitCodes.Usage, $"the sizes asked for are too large: a count they make overflows ({e.Message.TrimEnd('.')}); choose smaller dimensions."),
         _ => (ExitCodes.Failure, $"{e.GetType().Name}: {e.Message}"),
     };
 }
