@@ -36,8 +36,10 @@ public sealed class KillDuringSaveTests(ITestOutputHelper log) : IDisposable
                 // start or the end: once the checkpoint of a random step exists, a random few milliseconds later.
                 long step = random.Next(0, Steps - 1);
                 int extraMs = random.Next(0, 40);
+                var waited = Stopwatch.StartNew();
                 while (!run.HasExited && SavedStep(directory) < step)
                 {
+                    Assert.True(waited.Elapsed < TimeSpan.FromMinutes(2), $"round {round}: no checkpoint of step {step} within 2 minutes");
                     Thread.Sleep(1);
                 }
 
