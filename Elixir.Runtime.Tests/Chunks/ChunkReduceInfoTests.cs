@@ -23,15 +23,15 @@ public sealed class ChunkReduceInfoTests
             Reduce(rank);
             double norm = rank.Chunk.L2NormSquared!.Value;
 
-            rank.Group.AccessChunk(rank.Chunk);
+            rank.Group.Gather(rank.Chunk);
             rank.MoveAll(TensorState.Compute, TensorState.HoldAfterBackward);
             rank.WriteGradients((_, _, _) => 1f);
             rank.MoveAll(TensorState.ReadyForReduce);
             var shardBefore = context.Read<float>(rank.Chunk.ShardPayload);
 
-            var error = Assert.Throws<ChunkStateException>(() => rank.Group.ReduceChunk(rank.Chunk));
+            var error = Assert.Throws<ChunkStateException>(() => rank.Group.Reduce(rank.Chunk));
 
-            Assert.Contains($"Chunk #{rank.Chunk.Id} cannot Reduce: the overflow flag (False) and L2 norm", error.Message);
+            Assert.Contains($"Chunk #{rank.Chunk.Id} cannot StartReduce: the overflow flag (False) and L2 norm", error.Message);
             Assert.Contains("call ResetReduceInfo", error.Message);
             Assert.True(rank.Chunk.IsGathered);
             Assert.Equal(RankSetup<float>.Counts.Length, rank.Chunk.CountIn(TensorState.ReadyForReduce));
@@ -39,7 +39,7 @@ public sealed class ChunkReduceInfoTests
             Assert.Equal(shardBefore, context.Read<float>(rank.Chunk.ShardPayload));
 
             rank.Chunk.ResetReduceInfo();
-            Assert.Null(rank.Group.ReduceChunk(rank.Chunk));
+            rank.Group.Reduce(rank.Chunk);
             Assert.NotNull(rank.Chunk.L2NormSquared);
         });
         Assert.Equal(0, environment.LiveBuffers);
@@ -47,10 +47,10 @@ public sealed class ChunkReduceInfoTests
 
     private static void Reduce(RankSetup<float> rank)
     {
-        rank.Group.AccessChunk(rank.Chunk);
+        rank.Group.Gather(rank.Chunk);
         rank.MoveAll(TensorState.Compute, TensorState.HoldAfterBackward);
         rank.WriteGradients(TestValues.Gradient);
         rank.MoveAll(TensorState.ReadyForReduce);
-        Assert.Null(rank.Group.ReduceChunk(rank.Chunk));
+        rank.Group.Reduce(rank.Chunk);
     }
 }

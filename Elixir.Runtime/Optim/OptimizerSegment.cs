@@ -1,4 +1,4 @@
-namespace Elixir.Engine;
+namespace Elixir.Optim;
 
 /// <summary>
 /// A run of a chunk pair's shard that belongs to one optimizer group: elements [Start, Start + Count) of the

@@ -1,8 +1,9 @@
 using System.Runtime.InteropServices;
+using Elixir.Cuda;
 using Elixir.Interop;
 using Elixir.Memory;
 
-namespace Elixir.Cuda;
+namespace Elixir.Memory.Cuda;
 
 /// <summary>
 /// Memory, copies and streams on one GPU: device buffers from <c>cuMemAlloc</c>, host buffers pinned with

@@ -1,4 +1,4 @@
-namespace Elixir.Cuda;
+namespace Elixir.Collectives.Nccl;
 
 /// <summary>An NCCL call failed, or a peer failed and the communicator was aborted.</summary>
 public sealed class NcclException : Exception

@@ -1,7 +1,7 @@
 using Elixir.Collectives;
 using Elixir.Numerics;
 
-namespace Elixir.Cuda;
+namespace Elixir.Collectives.Nccl;
 
 /// <summary>
 /// A 52-bit summary of one collective call (kind, type, op, element count, root, sequence number) that is

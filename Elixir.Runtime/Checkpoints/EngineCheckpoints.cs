@@ -1,14 +1,20 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Elixir.Checkpoints;
+using Elixir.Chunks;
 using Elixir.Collectives;
+using Elixir.Engine;
 using Elixir.Memory;
 using Elixir.Numerics;
 using Elixir.Optim;
 
-namespace Elixir.Engine;
+namespace Elixir.Checkpoints;
 
-public sealed partial class TrainingEngine
+/// <summary>
+/// The engine's checkpoints: saves and loads the fp32 masters, the optimizer state, the step count and the loss
+/// scaler as safetensors (sharded per rank or consolidated), and gathers whole parameters. Every file operation
+/// is agreed across ranks, so a failure on one rank throws on all and changes nothing.
+/// </summary>
+internal sealed class EngineCheckpoints
 {
     private const string StepKey = "elixir.step";
     private const string OptimizerKey = "elixir.optimizer";
@@ -16,13 +22,24 @@ public sealed partial class TrainingEngine
     private const string GrowthKey = "elixir.loss_scale_growth_step";
     private const string HysteresisKey = "elixir.loss_scale_hysteresis_step";
 
-    /// <summary>
-    /// The fp32 master value of every tensor, whole, by full name; every rank calls it (the shards are
-    /// all-gathered) and every rank gets the result.
-    /// </summary>
+    private readonly ShardOptimizer _optimizer;
+    private readonly IReadOnlyList<Chunk> _chunks;
+    private readonly ModelState _model;
+    private readonly ICommunicator _communicator;
+    private readonly IMemoryBackend _backend;
+
+    public EngineCheckpoints(ShardOptimizer optimizer, IReadOnlyList<Chunk> chunks, ModelState model, ICommunicator communicator, IMemoryBackend backend)
+    {
+        _optimizer = optimizer;
+        _chunks = chunks;
+        _model = model;
+        _communicator = communicator;
+        _backend = backend;
+    }
+
+    /// <summary>The fp32 master value of every tensor, whole, by full name; every rank calls it.</summary>
     public IReadOnlyDictionary<string, float[]> GatherParameters()
     {
-        RequireIdle(nameof(GatherParameters));
         var result = new Dictionary<string, float[]>(StringComparer.Ordinal);
         foreach (var (name, _, data) in GatherWhole(includeState: false))
         {
@@ -32,26 +49,16 @@ public sealed partial class TrainingEngine
         return result;
     }
 
-    /// <summary>
-    /// Saves the fp32 master parameters, the optimizer state, the step count and the loss scaler to
-    /// <paramref name="directory"/>: sharded, one safetensors file per rank plus <c>PREFIX.safetensors.index.json</c>
-    /// (loadable on any world size), or consolidated, one <c>PREFIX.safetensors</c> written by rank 0 with the
-    /// original tensor names and shapes. Every file carries the save's id and step; a sharded save becomes the
-    /// checkpoint only once its index is written, after every rank file (see <see cref="ShardedCheckpoint"/>), so an
-    /// interrupted save leaves the previous checkpoint as it was. Every rank calls it after a step.
-    /// </summary>
-    public void SaveCheckpoint(string directory, string prefix, bool consolidated)
+    /// <summary>Saves a checkpoint; see <see cref="TrainingEngine.SaveCheckpoint"/>.</summary>
+    public void Save(string directory, string prefix, bool consolidated)
     {
-        ArgumentException.ThrowIfNullOrEmpty(directory);
-        ArgumentException.ThrowIfNullOrEmpty(prefix);
-        RequireIdle(nameof(SaveCheckpoint));
         var metadata = Metadata();
-        var stamp = CheckpointStamp.Agree(_communicator, StepCount);
+        var stamp = CheckpointStamp.Agree(_communicator, _optimizer.StepCount);
         stamp.AddTo(metadata);
         if (consolidated)
         {
             var pieces = GatherWhole(includeState: true);
-            Agreed(() =>
+            _communicator.Agreed(_backend, () =>
             {
                 if (_communicator.Rank == 0)
                 {
@@ -63,7 +70,7 @@ public sealed partial class TrainingEngine
             return;
         }
 
-        Agreed(() =>
+        _communicator.Agreed(_backend, () =>
         {
             Directory.CreateDirectory(directory);
             if (_communicator.Rank == 0)
@@ -71,12 +78,12 @@ public sealed partial class TrainingEngine
                 ShardedCheckpoint.Tidy(directory, prefix);
             }
         }, "prepare the checkpoint directory");
-        Agreed(() =>
+        _communicator.Agreed(_backend, () =>
         {
             var slices = ShardSlices().Select(s => new ShardData(s.Shard, ReadBytes(s.Source))).ToList();
             ShardedCheckpoint.SaveRank(directory, prefix, stamp, _communicator.Rank, _communicator.WorldSize, slices, metadata);
         }, "save its checkpoint shard");
-        Agreed(() =>
+        _communicator.Agreed(_backend, () =>
         {
             if (_communicator.Rank == 0)
             {
@@ -85,26 +92,19 @@ public sealed partial class TrainingEngine
         }, "write the checkpoint index");
     }
 
-    /// <summary>
-    /// Loads a checkpoint written by <see cref="SaveCheckpoint"/>, consolidated or sharded on any number of ranks.
-    /// Names, shapes and types are checked and every byte is read on every rank before anything changes; a
-    /// missing, corrupt or mismatched checkpoint throws on every rank and leaves the engine as it was.
-    /// </summary>
-    public void LoadCheckpoint(string directory, string prefix)
+    /// <summary>Loads a checkpoint; see <see cref="TrainingEngine.LoadCheckpoint"/>.</summary>
+    public void Load(string directory, string prefix)
     {
-        ArgumentException.ThrowIfNullOrEmpty(directory);
-        ArgumentException.ThrowIfNullOrEmpty(prefix);
-        RequireIdle(nameof(LoadCheckpoint));
-        if (MicroBatches != 0 || _chunks.Any(c => c.IsGathered))
+        if (_optimizer.MicroBatches != 0 || _chunks.Any(c => c.IsGathered))
         {
             throw new EngineUsageException(
-                $"LoadCheckpoint with {MicroBatches} accumulated micro-batches or gathered chunks; load between optimizer steps, before any pass.");
+                $"LoadCheckpoint with {_optimizer.MicroBatches} accumulated micro-batches or gathered chunks; load between optimizer steps, before any pass.");
         }
 
         var slices = ShardSlices().ToList();
         var buffers = slices.Select(s => new byte[s.Shard.ByteCount]).ToArray();
         IReadOnlyDictionary<string, string>? metadata = null;
-        Agreed(() =>
+        _communicator.Agreed(_backend, () =>
         {
             var targets = slices.Select((s, i) => new ShardTarget(s.Shard, buffers[i])).ToList();
             string consolidated = ConsolidatedPath(directory, prefix);
@@ -141,39 +141,30 @@ public sealed partial class TrainingEngine
             WriteBytes(slices[i].Source, buffers[i]);
         }
 
-        StepCount = step;
+        _optimizer.StepCount = step;
         if (scaler is { } state)
         {
-            _scaler!.Restore(state);
+            _optimizer.Scaler!.Restore(state);
         }
 
         foreach (var chunk in _chunks)
         {
-            chunk.OptimizerUpdate();
+            chunk.RefreshFromMaster();
         }
     }
 
     private static string ConsolidatedPath(string directory, string prefix) => Path.Combine(directory, prefix + ".safetensors");
 
-    private void RequireIdle(string operation)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_open is not null || _pass != Pass.Idle)
-        {
-            throw new EngineUsageException($"{operation} during a pass; call it between passes.");
-        }
-    }
-
     private Dictionary<string, string> Metadata()
     {
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            [StepKey] = StepCount.ToString(CultureInfo.InvariantCulture),
-            [OptimizerKey] = OptimizerName,
+            [StepKey] = _optimizer.StepCount.ToString(CultureInfo.InvariantCulture),
+            [OptimizerKey] = _optimizer.Name,
         };
-        if (_scaler is not null)
+        if (_optimizer.Scaler is { } scaler)
         {
-            var state = _scaler.State;
+            var state = scaler.State;
             metadata[ScaleKey] = state.Scale.ToString("R", CultureInfo.InvariantCulture);
             metadata[GrowthKey] = state.GrowthStep.ToString(CultureInfo.InvariantCulture);
             metadata[HysteresisKey] = state.HysteresisStep.ToString(CultureInfo.InvariantCulture);
@@ -182,16 +173,14 @@ public sealed partial class TrainingEngine
         return metadata;
     }
 
-    private string OptimizerName => _options.Adam is { } adam ? (adam.Decoupled ? "adamw" : "adam") : "sgd";
-
     private (int Step, LossScalerState? Scaler) ParseMetadata(IReadOnlyDictionary<string, string> metadata, string directory, string prefix)
     {
         string Value(string key) => metadata.TryGetValue(key, out var value)
             ? value
             : throw new CheckpointFormatException(directory, prefix, $"has no '{key}' in its metadata.");
-        if (Value(OptimizerKey) != OptimizerName)
+        if (Value(OptimizerKey) != _optimizer.Name)
         {
-            throw new CheckpointFormatException(directory, prefix, $"holds {Value(OptimizerKey)} state but the engine uses {OptimizerName}.");
+            throw new CheckpointFormatException(directory, prefix, $"holds {Value(OptimizerKey)} state but the engine uses {_optimizer.Name}.");
         }
 
         if (!int.TryParse(Value(StepKey), NumberStyles.None, CultureInfo.InvariantCulture, out int step))
@@ -199,7 +188,7 @@ public sealed partial class TrainingEngine
             throw new CheckpointFormatException(directory, prefix, $"has step '{Value(StepKey)}', not a count.");
         }
 
-        if (_scaler is null || !metadata.ContainsKey(ScaleKey))
+        if (_optimizer.Scaler is null || !metadata.ContainsKey(ScaleKey))
         {
             return (step, null);
         }
@@ -216,37 +205,18 @@ public sealed partial class TrainingEngine
         return (step, state);
     }
 
-    /// <summary>The state kinds saved per tensor: the master values and the optimizer's buffers.</summary>
-    private IEnumerable<(string Prefix, Func<int, BufferSlice> Shard)> StateKinds(bool includeState)
-    {
-        yield return ("", c => _masters[c].ShardPayload);
-        if (!includeState)
-        {
-            yield break;
-        }
-
-        if (_options.Adam is not null)
-        {
-            yield return ("optimizer.exp_avg.", c => _firstMoments[c]!.All);
-            yield return ("optimizer.exp_avg_sq.", c => _secondMoments[c]!.All);
-        }
-        else if (_firstMoments.Length > 0 && _firstMoments[0] is not null)
-        {
-            yield return ("optimizer.momentum_buffer.", c => _firstMoments[c]!.All);
-        }
-    }
-
     /// <summary>Every piece of this rank's shards: a slice of a tensor, named and placed in the tensor, and where it lives.</summary>
     private IEnumerable<(TensorShard Shard, BufferSlice Source)> ShardSlices()
     {
-        foreach (var (kind, shardOf) in StateKinds(includeState: true))
+        var masters = _optimizer.Masters;
+        foreach (var (kind, shardOf) in _optimizer.StateKinds(includeState: true))
         {
-            for (int c = 0; c < _masters.Length; c++)
+            for (int c = 0; c < masters.Count; c++)
             {
-                var shard = _masters[c].Shard;
-                foreach (var (tensor, begin, end) in ShardOverlaps(_masters[c]))
+                var shard = masters[c].Shard;
+                foreach (var (tensor, begin, end) in ShardOptimizer.ShardOverlaps(masters[c]))
                 {
-                    var (name, shape) = Describe(tensor.Counter, tensor.Index);
+                    var (name, shape) = _model.Describe(tensor.Counter, tensor.Index);
                     var piece = new TensorShard(kind + name, shape, DType.Float32, begin - tensor.Offset, end - tensor.Offset);
                     yield return (piece, shardOf(c).Slice((begin - shard.Begin) * sizeof(float), (end - begin) * sizeof(float)));
                 }
@@ -257,12 +227,13 @@ public sealed partial class TrainingEngine
     /// <summary>All-gathers every chunk's fp32 state and cuts it into whole tensors (every rank takes part).</summary>
     private List<(string Name, ImmutableArray<long> Shape, ReadOnlyMemory<byte> Data)> GatherWhole(bool includeState)
     {
+        var masters = _optimizer.Masters;
         var result = new List<(string, ImmutableArray<long>, ReadOnlyMemory<byte>)>();
-        foreach (var (kind, shardOf) in StateKinds(includeState))
+        foreach (var (kind, shardOf) in _optimizer.StateKinds(includeState))
         {
-            for (int c = 0; c < _masters.Length; c++)
+            for (int c = 0; c < masters.Count; c++)
             {
-                var master = _masters[c];
+                var master = masters[c];
                 using var full = _backend.Allocate(master.ChunkSize * sizeof(float), MemoryLocation.Device);
                 var own = full.Slice(master.Shard.Begin * sizeof(float), master.ShardBytes);
                 _backend.Copy(own, shardOf(c));
@@ -270,7 +241,7 @@ public sealed partial class TrainingEngine
                 byte[] bytes = ReadBytes(full.All);
                 foreach (var tensor in master.Tensors)
                 {
-                    var (name, shape) = Describe(tensor.Counter, tensor.Index);
+                    var (name, shape) = _model.Describe(tensor.Counter, tensor.Index);
                     result.Add((kind + name, shape, bytes.AsMemory((int)(tensor.Offset * sizeof(float)), (int)(tensor.ElementCount * sizeof(float)))));
                 }
             }
@@ -290,15 +261,9 @@ public sealed partial class TrainingEngine
         return new TensorShard(name, shape, DType.Float32, 0, count);
     }
 
-    private (string Name, ImmutableArray<long> Shape) Describe(Layout.ITensorStateCounter masterCounter, int index)
-    {
-        var instance = _instanceOfMaster[masterCounter];
-        return (instance.FullNames[index], instance.Table[index].Shape);
-    }
-
     private byte[] ReadBytes(BufferSlice source)
     {
-        if (_backend.Name == "host" || source.Location == MemoryLocation.Host)
+        if (_backend.DeviceMemoryIsHostAddressable || source.Location == MemoryLocation.Host)
         {
             return source.AsSpan<byte>().ToArray();
         }
@@ -311,7 +276,7 @@ public sealed partial class TrainingEngine
 
     private void WriteBytes(BufferSlice destination, byte[] data)
     {
-        if (_backend.Name == "host" || destination.Location == MemoryLocation.Host)
+        if (_backend.DeviceMemoryIsHostAddressable || destination.Location == MemoryLocation.Host)
         {
             data.CopyTo(destination.AsSpan<byte>());
             return;
@@ -321,25 +286,5 @@ public sealed partial class TrainingEngine
         data.CopyTo(staging.All.AsSpan<byte>());
         _backend.Copy(destination, staging.All);
         _backend.DefaultStream.Synchronize();
-    }
-
-    /// <summary>
-    /// Runs <paramref name="action"/> on this rank, then agrees with every rank whether all succeeded: a failure
-    /// anywhere throws everywhere (the local error where there is one, the failed rank's cause elsewhere), so no
-    /// rank waits for a peer that gave up.
-    /// </summary>
-    private void Agreed(Action action, string what)
-    {
-        Exception? failure = null;
-        try
-        {
-            action();
-        }
-        catch (Exception e) when (CheckpointAgreement.IsCheckpointFailure(e))
-        {
-            failure = e;
-        }
-
-        CheckpointAgreement.Agree(_communicator, _backend, failure, what);
     }
 }

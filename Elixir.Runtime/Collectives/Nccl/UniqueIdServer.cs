@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Buffers.Binary;
 
-namespace Elixir.Cuda;
+namespace Elixir.Collectives.Nccl;
 
 /// <summary>
 /// Rank 0's side of the start-up exchange: listens on the bootstrap port and hands the NCCL unique id to every

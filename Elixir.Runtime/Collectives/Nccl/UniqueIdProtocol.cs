@@ -1,4 +1,4 @@
-namespace Elixir.Cuda;
+namespace Elixir.Collectives.Nccl;
 
 /// <summary>The start-up exchange's wire format: a greeting of magic and rank (little-endian), answered with the id.</summary>
 internal static class UniqueIdProtocol

@@ -1,34 +1,40 @@
 using System.Buffers.Binary;
 using System.Runtime.ExceptionServices;
 using System.Text;
-using Elixir.Collectives;
+using Elixir.Checkpoints;
 using Elixir.Memory;
 using Elixir.Numerics;
 
-namespace Elixir.Checkpoints;
+namespace Elixir.Collectives;
 
 /// <summary>
-/// Ends a checkpoint operation the same way on every rank: when any rank failed, every rank throws, and the
-/// ranks that did not fail report the cause of the lowest failed rank (its message travels by broadcast), so the
-/// cause is never lost to whichever rank's error happens to be reported first.
+/// Cross-rank agreement on the outcome of local work (file I/O), so that no rank waits for a peer that gave up.
+/// When any rank failed, every rank throws, and the ranks that did not fail report the cause of the lowest failed
+/// rank (its message travels by broadcast), so the cause is never lost to whichever rank's error is reported first.
 /// </summary>
-internal static class CheckpointAgreement
+internal static class CommunicatorAgreement
 {
     /// <summary>Bytes of a cause that travel: the length prefix and the first part of the message.</summary>
     private const int MessageBytes = 1024;
 
-    /// <summary>The errors a checkpoint operation turns into an agreed failure instead of a crash of one rank.</summary>
-    public static bool IsCheckpointFailure(Exception e) =>
-        e is IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException or CheckpointFormatException
-            or Safetensors.SafetensorsFormatException or FormatException or OverflowException;
-
     /// <summary>
-    /// Agrees whether every rank succeeded (<paramref name="failure"/> null); otherwise rethrows the local failure
-    /// where there is one and throws an <see cref="IOException"/> naming the failed rank and its cause elsewhere.
-    /// Every rank calls it once per operation.
+    /// Runs <paramref name="action"/> on this rank, then agrees with every rank whether all succeeded: a failure
+    /// anywhere throws everywhere (the local error where there is one, an <see cref="IOException"/> naming the
+    /// failed rank and its cause elsewhere). Every rank calls it once per operation; <paramref name="backend"/>
+    /// carries the cause.
     /// </summary>
-    public static void Agree(ICommunicator communicator, IMemoryBackend backend, Exception? failure, string what)
+    public static void Agreed(this ICommunicator communicator, IMemoryBackend backend, Action action, string what)
     {
+        Exception? failure = null;
+        try
+        {
+            action();
+        }
+        catch (Exception e) when (IsAgreedFailure(e))
+        {
+            failure = e;
+        }
+
         int worldSize = communicator.WorldSize;
 
         // The lowest failed rank r reports worldSize - r, so the maximum names it; 0 means no rank failed.
@@ -47,6 +53,11 @@ internal static class CheckpointAgreement
 
         throw new IOException($"Rank {communicator.Rank}: rank {failedRank} failed to {what}: {cause}; nothing was changed here.");
     }
+
+    /// <summary>The errors local work turns into an agreed failure instead of a crash of one rank.</summary>
+    private static bool IsAgreedFailure(Exception e) =>
+        e is IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException or CheckpointFormatException
+            or Safetensors.SafetensorsFormatException or FormatException or OverflowException;
 
     /// <summary>Broadcasts the failed rank's error text to every rank.</summary>
     private static string Share(ICommunicator communicator, IMemoryBackend backend, int root, Exception? failure)

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Elixir.Cuda;
+namespace Elixir.Kernels.Cuda;
 
 /// <summary>
 /// The kernels' embedded PTX and the sources it was built from. <c>build-ptx.sh</c> writes

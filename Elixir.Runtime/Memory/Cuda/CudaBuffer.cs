@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Elixir.Memory;
 
-namespace Elixir.Cuda;
+namespace Elixir.Memory.Cuda;
 
 /// <summary>A device or pinned host allocation of a <see cref="CudaMemoryBackend"/>.</summary>
 internal sealed class CudaBuffer : NativeBuffer

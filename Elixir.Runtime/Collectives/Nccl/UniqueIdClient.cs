@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 
-namespace Elixir.Cuda;
+namespace Elixir.Collectives.Nccl;
 
 /// <summary>
 /// A non-zero rank's side of the start-up exchange. Rank 0 may start later than its peers, so refused

@@ -1,10 +1,15 @@
 using System.Net;
 using Elixir.Collectives;
+using Elixir.Cuda;
 using Elixir.Interop;
 using Elixir.Memory;
+using Elixir.Memory.Cuda;
 using Elixir.Numerics;
 
-namespace Elixir.Cuda;
+namespace Elixir.Collectives.Nccl;
+
+// Inside this namespace "Nccl" would name the namespace, not the bindings.
+using Nccl = Elixir.Interop.Nccl;
 
 /// <summary>
 /// Collectives over NCCL between GPUs, one rank per GPU. Buffer collectives are queued on a stream (the

@@ -1,9 +1,11 @@
+using Elixir.Cuda;
 using Elixir.Interop;
 using Elixir.Kernels;
 using Elixir.Memory;
+using Elixir.Memory.Cuda;
 using Elixir.Numerics;
 
-namespace Elixir.Cuda;
+namespace Elixir.Kernels.Cuda;
 
 /// <summary>
 /// The runtime's element-wise kernels on one GPU, from the committed PTX. Calls queue work on the given stream
@@ -128,8 +130,8 @@ public sealed unsafe class CudaKernels : IKernels, IDisposable
         nint m = master.Address, first = expAvg.Address, second = expAvgSq.Address, g = gradient.Address;
         nint p = parameter.ByteLength == 0 ? 0 : parameter.Address;
         int gType = (int)gradientType, pType = (int)parameterType, decoupled = parameters.Decoupled ? 1 : 0;
-        float lr = parameters.LearningRate, beta1 = parameters.Beta1, beta2 = parameters.Beta2;
-        float epsilon = parameters.Epsilon, decay = parameters.WeightDecay, gradientScale = parameters.GradientScale;
+        float lr = (float)parameters.LearningRate, beta1 = (float)parameters.Beta1, beta2 = (float)parameters.Beta2;
+        float epsilon = (float)parameters.Epsilon, decay = (float)parameters.WeightDecay, gradientScale = parameters.GradientScale;
         void** arguments = stackalloc void*[]
         {
             &m, &first, &second, &g, &gType, &p, &pType, &count,

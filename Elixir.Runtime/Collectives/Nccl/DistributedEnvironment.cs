@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Elixir.Cuda;
+namespace Elixir.Collectives.Nccl;
 
 /// <summary>
 /// The torchrun-style variables of a one-process-per-GPU run: <c>RANK</c>, <c>WORLD_SIZE</c>, <c>LOCAL_RANK</c>,
