@@ -46,13 +46,19 @@ public static class CliApp
     private static string OneLine(string message) =>
         string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
+    /// <summary>The message without the "(Parameter 'x')" that names a C# parameter the user never saw.</summary>
+    private static string WithoutParameterName(ArgumentException e) =>
+        e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+
     private static (int Code, string Message) Describe(Exception e) => e switch
     {
         CliException cli => (cli.ExitCode, cli.Message),
         PlanBudgetException => (ExitCodes.BudgetNotMet, e.Message),
         SafetensorsFormatException or CheckpointFormatException or InvalidDataException or JsonException => (ExitCodes.BadInput, e.Message),
         FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException => (ExitCodes.BadInput, e.Message),
-        ArgumentException or FormatException => (ExitCodes.Usage, e.Message),
+        ArgumentException argument => (ExitCodes.Usage, WithoutParameterName(argument)),
+        FormatException => (ExitCodes.Usage, e.Message),
+        OverflowException => (ExitCodes.Usage, $"the sizes asked for are too large: a count they make overflows ({e.Message.TrimEnd('.')}); choose smaller dimensions."),
         _ => (ExitCodes.Failure, $"{e.GetType().Name}: {e.Message}"),
     };
 }

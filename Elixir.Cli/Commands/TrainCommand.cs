@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Elixir.Checkpoints;
 using Elixir.Cli.Training;
 using Elixir.Numerics;
 using Elixir.Samples.Models;
@@ -61,6 +62,12 @@ internal static class TrainCommand
     {
         var settings = ReadSettings(result);
         TrainDevice.Check(settings.Device, settings.Ranks, settings.Verify);
+        if (settings.SaveCheckpoints)
+        {
+            // Checked before the corpus is read and any step runs, so an unusable directory costs nothing.
+            CheckpointDirectory.RequireWritable(settings.CheckpointDirectory!);
+        }
+
         bool gpt2 = result.GetValue(s_model) == Gpt2Small;
         var corpus = settings.CorpusPath is null ? TrainingCorpus.Sample(gpt2) : TrainingCorpus.Read(settings.CorpusPath, settings.SequenceLength, gpt2);
         var output = result.InvocationConfiguration.Output;

@@ -117,7 +117,7 @@ public sealed class ShardedCheckpointTests : IDisposable
     {
         var bad = new ShardData(Shard("Embedding", [7, 5], 0, 10), new byte[36]);
 
-        var error = Assert.Throws<ArgumentException>(() => ShardedCheckpoint.SaveRank(_directory, "model", 0, 1, [bad]));
+        var error = Assert.Throws<ArgumentException>(() => ShardedCheckpoint.SaveRank(_directory, "model", CheckpointStamp.New(0), 0, 1, [bad]));
 
         Assert.Contains("Embedding", error.Message);
         Assert.Contains("40", error.Message);
@@ -125,11 +125,12 @@ public sealed class ShardedCheckpointTests : IDisposable
 
     private void Save(int worldSize)
     {
+        var stamp = CheckpointStamp.New(3);
         for (int rank = 0; rank < worldSize; rank++)
         {
-            ShardedCheckpoint.SaveRank(_directory, "model", rank, worldSize, RankSlices(rank, worldSize));
+            ShardedCheckpoint.SaveRank(_directory, "model", stamp, rank, worldSize, RankSlices(rank, worldSize));
         }
 
-        ShardedCheckpoint.WriteIndex(_directory, "model", worldSize);
+        ShardedCheckpoint.WriteIndex(_directory, "model", stamp, worldSize);
     }
 }

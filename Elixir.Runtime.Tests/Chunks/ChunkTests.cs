@@ -373,6 +373,9 @@ public abstract class ChunkTests
                 rank.Group.Gather(rank.Chunk);
                 rank.MoveAll(TensorState.Compute, TensorState.HoldAfterBackward, TensorState.ReadyForReduce);
                 rank.Group.Reduce(rank.Chunk, alwaysFp32: true);
+
+                // The optimizer step's part: the overflow flag and norm are used, then cleared for the next reduce.
+                rank.Chunk.ResetReduceInfo();
             }
 
             Cycle();

@@ -12,7 +12,7 @@ public sealed class NcclCheckedModeTests
     [Fact]
     public void A_fingerprint_is_an_integer_that_a_double_holds_exactly()
     {
-        double fingerprint = NcclCollectiveFingerprint.Of("ReduceScatter", DType.BFloat16, ReduceOp.Average, long.MaxValue, 3, 1 << 20);
+        double fingerprint = NcclCollectiveFingerprint.Of(new CollectiveFingerprint(1 << 20, CollectiveKind.ReduceScatter, long.MaxValue, DType.BFloat16, ReduceOp.Average, 3));
 
         Assert.True(fingerprint is >= 0 and < 1L << 52, $"{fingerprint} is outside [0, 2^52).");
         Assert.Equal(fingerprint, (double)(ulong)fingerprint);
@@ -24,26 +24,31 @@ public sealed class NcclCheckedModeTests
     [Fact]
     public void Changing_any_part_of_a_call_changes_its_fingerprint()
     {
-        double baseline = NcclCollectiveFingerprint.Of("AllGather", DType.Float16, ReduceOp.Sum, 1024, 0, 7);
+        double baseline = NcclCollectiveFingerprint.Of(new CollectiveFingerprint(7, CollectiveKind.AllGather, 1024, DType.Float16, ReduceOp.Sum, 0));
         double[] variants =
         [
-            NcclCollectiveFingerprint.Of("Broadcast", DType.Float16, ReduceOp.Sum, 1024, 0, 7),
-            NcclCollectiveFingerprint.Of("AllGather", DType.BFloat16, ReduceOp.Sum, 1024, 0, 7),
-            NcclCollectiveFingerprint.Of("AllGather", DType.Float16, ReduceOp.Average, 1024, 0, 7),
-            NcclCollectiveFingerprint.Of("AllGather", DType.Float16, ReduceOp.Sum, 1025, 0, 7),
-            NcclCollectiveFingerprint.Of("AllGather", DType.Float16, ReduceOp.Sum, 1024, 1, 7),
-            NcclCollectiveFingerprint.Of("AllGather", DType.Float16, ReduceOp.Sum, 1024, 0, 8),
+            NcclCollectiveFingerprint.Of(new CollectiveFingerprint(7, CollectiveKind.Broadcast, 1024, DType.Float16, ReduceOp.Sum, 0)),
+            NcclCollectiveFingerprint.Of(new CollectiveFingerprint(7, CollectiveKind.AllGather, 1024, DType.BFloat16, ReduceOp.Sum, 0)),
+            NcclCollectiveFingerprint.Of(new CollectiveFingerprint(7, CollectiveKind.AllGather, 1024, DType.Float16, ReduceOp.Average, 0)),
+            NcclCollectiveFingerprint.Of(new CollectiveFingerprint(7, CollectiveKind.AllGather, 1025, DType.Float16, ReduceOp.Sum, 0)),
+            NcclCollectiveFingerprint.Of(new CollectiveFingerprint(7, CollectiveKind.AllGather, 1024, DType.Float16, ReduceOp.Sum, 1)),
+            NcclCollectiveFingerprint.Of(new CollectiveFingerprint(8, CollectiveKind.AllGather, 1024, DType.Float16, ReduceOp.Sum, 0)),
         ];
 
-        Assert.Equal(baseline, NcclCollectiveFingerprint.Of("AllGather", DType.Float16, ReduceOp.Sum, 1024, 0, 7));
+        Assert.Equal(baseline, NcclCollectiveFingerprint.Of(new CollectiveFingerprint(7, CollectiveKind.AllGather, 1024, DType.Float16, ReduceOp.Sum, 0)));
         Assert.All(variants, variant => Assert.NotEqual(baseline, variant));
         Assert.Equal(variants.Length, variants.Distinct().Count());
     }
 
     [Fact]
-    public void The_description_names_the_call_for_the_mismatch_message()
+    public void The_encoded_call_decodes_to_the_call_the_mismatch_message_names()
     {
-        Assert.Equal("Broadcast(Float32, 4 elements, op Sum, root 1)", NcclCollectiveFingerprint.Describe("Broadcast", DType.Float32, ReduceOp.Sum, 4, 1));
+        var call = new CollectiveFingerprint(3, CollectiveKind.Broadcast, 4, DType.Float32, ReduceOp.Sum, 1);
+        var values = new double[NcclCollectiveFingerprint.CallValues];
+        NcclCollectiveFingerprint.Encode(values, call);
+
+        Assert.Equal(call, NcclCollectiveFingerprint.Decode(values));
+        Assert.Equal("Broadcast of 4 x Float32 from rank 1 (#3)", NcclCollectiveFingerprint.Decode(values).ToString());
     }
 
     [Fact]
@@ -59,5 +64,28 @@ public sealed class NcclCheckedModeTests
             Assert.True(option.HasDefaultValue);
             Assert.Equal(false, option.DefaultValue);
         });
+    }
+}
+
+/// <summary>The message every rank raises when checked-mode fingerprints disagree: it names both calls.</summary>
+public sealed class NcclMismatchMessageTests
+{
+    [Fact]
+    public void The_first_rank_that_differs_from_rank_0_is_named_with_both_calls()
+    {
+        var calls = new double[3 * NcclCollectiveFingerprint.CallValues];
+        var gather = new CollectiveFingerprint(7, CollectiveKind.AllGather, 1024, DType.Float16, ReduceOp.Sum, -1);
+        var broadcast = new CollectiveFingerprint(7, CollectiveKind.Broadcast, 2048, DType.Float16, ReduceOp.Sum, 1);
+        NcclCollectiveFingerprint.Encode(calls.AsSpan(0, 6), gather);
+        NcclCollectiveFingerprint.Encode(calls.AsSpan(6, 6), gather);
+        NcclCollectiveFingerprint.Encode(calls.AsSpan(12, 6), broadcast);
+
+        // The same exception type, fields and message as a host mismatch.
+        var mismatch = Assert.IsType<CollectiveMismatchException>(NcclCollectiveFingerprint.Mismatch(calls));
+        Assert.Equal(
+            "Collective mismatch: rank 2 called Broadcast of 2048 x Float16 from rank 1 (#7) "
+            + "while rank 0 called AllGather of 1024 x Float16 (#7).",
+            mismatch.Message);
+        Assert.Equal((2, broadcast, 0, gather), (mismatch.Rank, mismatch.Call, mismatch.OtherRank, mismatch.OtherCall));
     }
 }

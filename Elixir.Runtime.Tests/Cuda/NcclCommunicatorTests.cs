@@ -118,7 +118,9 @@ public sealed class NcclCommunicatorTests
                 errors[rank] = Record.Exception(() => comms[rank].Broadcast(buffer.All, DType.Float32, 0));
             });
 
-            Assert.All(errors, e => Assert.Contains("Ranks disagree on collective #0", Assert.IsType<InvalidOperationException>(e).Message));
+            Assert.All(errors, e => Assert.Equal(
+                "Collective mismatch: rank 1 called Broadcast of 8 x Float32 from rank 0 (#1) while rank 0 called Broadcast of 4 x Float32 from rank 0 (#1).",
+                Assert.IsType<CollectiveMismatchException>(e).Message));
         }
         finally
         {

@@ -141,13 +141,24 @@ public sealed class ChunkFetcherTests
                 rank.Group, new PrefetchScheduler(5, rank.Model.ChunksPerStep()), backend, overlap);
             var groups = rank.Model.CreateGroups(fetcher);
             Action<TensorHandle> write = rank.WriteGradient;
-            rank.Model.RunIteration(fetcher, groups, writeGradient: write);
-            rank.Model.RunIteration(fetcher, groups, writeGradient: write);
+            void Iteration()
+            {
+                rank.Model.RunIteration(fetcher, groups, writeGradient: write);
+
+                // The optimizer step's part: each chunk's overflow flag and norm are used, then cleared.
+                for (int c = 0; c < rank.Group.Chunks.Count; c++)
+                {
+                    rank.Group.Chunks[c].ResetReduceInfo();
+                }
+            }
+
+            Iteration();
+            Iteration();
 
             var before = GC.GetAllocatedBytesForCurrentThread();
             for (var i = 0; i < 3; i++)
             {
-                rank.Model.RunIteration(fetcher, groups, writeGradient: write);
+                Iteration();
             }
 
             return GC.GetAllocatedBytesForCurrentThread() - before;

@@ -53,10 +53,12 @@ internal sealed class EngineCheckpoints
     public void Save(string directory, string prefix, bool consolidated)
     {
         var metadata = Metadata();
+        var stamp = CheckpointStamp.Agree(_communicator, _optimizer.StepCount);
+        stamp.AddTo(metadata);
         if (consolidated)
         {
             var pieces = GatherWhole(includeState: true);
-            _communicator.Agreed(() =>
+            _communicator.Agreed(_backend, () =>
             {
                 if (_communicator.Rank == 0)
                 {
@@ -68,17 +70,24 @@ internal sealed class EngineCheckpoints
             return;
         }
 
-        _communicator.Agreed(() =>
+        _communicator.Agreed(_backend, () =>
         {
             Directory.CreateDirectory(directory);
+            if (_communicator.Rank == 0)
+            {
+                ShardedCheckpoint.Tidy(directory, prefix);
+            }
+        }, "prepare the checkpoint directory");
+        _communicator.Agreed(_backend, () =>
+        {
             var slices = ShardSlices().Select(s => new ShardData(s.Shard, ReadBytes(s.Source))).ToList();
-            ShardedCheckpoint.SaveRank(directory, prefix, _communicator.Rank, _communicator.WorldSize, slices, metadata);
+            ShardedCheckpoint.SaveRank(directory, prefix, stamp, _communicator.Rank, _communicator.WorldSize, slices, metadata);
         }, "save its checkpoint shard");
-        _communicator.Agreed(() =>
+        _communicator.Agreed(_backend, () =>
         {
             if (_communicator.Rank == 0)
             {
-                ShardedCheckpoint.WriteIndex(directory, prefix, _communicator.WorldSize);
+                ShardedCheckpoint.WriteIndex(directory, prefix, stamp, _communicator.WorldSize);
             }
         }, "write the checkpoint index");
     }
@@ -95,7 +104,7 @@ internal sealed class EngineCheckpoints
         var slices = ShardSlices().ToList();
         var buffers = slices.Select(s => new byte[s.Shard.ByteCount]).ToArray();
         IReadOnlyDictionary<string, string>? metadata = null;
-        _communicator.Agreed(() =>
+        _communicator.Agreed(_backend, () =>
         {
             var targets = slices.Select((s, i) => new ShardTarget(s.Shard, buffers[i])).ToList();
             string consolidated = ConsolidatedPath(directory, prefix);
@@ -123,6 +132,7 @@ internal sealed class EngineCheckpoints
             }
 
             ParseMetadata(metadata, directory, prefix);
+            CheckpointValues.RequireFinite(Path.Combine(directory, prefix), slices.ConvertAll(s => s.Shard), buffers);
         }, "load the checkpoint");
 
         var (step, scaler) = ParseMetadata(metadata!, directory, prefix);

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.Json;
 using Elixir.Numerics;
 using Elixir.Safetensors;
 
@@ -10,7 +9,9 @@ namespace Elixir.Checkpoints;
 /// (<c>PREFIX-00001-of-00004.safetensors</c>, <c>PREFIX.safetensors.index.json</c>). Each file records the global
 /// name, shape and element range of every slice it holds, so a checkpoint saved on N ranks loads on any M ranks.
 /// Unlike Hugging Face's index, whose <c>weight_map</c> gives one file per tensor, this index lists every file
-/// holding a slice of the tensor.
+/// holding a slice of the tensor. A save is atomic as a set: every file carries the save's
+/// <see cref="CheckpointStamp"/>, the index is written last and commits it, and a load refuses files whose stamps
+/// disagree with the index.
 /// </summary>
 public static class ShardedCheckpoint
 {
@@ -22,13 +23,16 @@ public static class ShardedCheckpoint
     public static string IndexFileName(string prefix) => $"{prefix}.safetensors.index.json";
 
     /// <summary>
-    /// Writes this rank's <paramref name="slices"/> atomically (empty ranges are skipped). Every rank calls it,
-    /// then, once all have finished, rank 0 calls <see cref="WriteIndex"/>.
+    /// Stages this rank's <paramref name="slices"/> of save <paramref name="stamp"/> (empty ranges are skipped):
+    /// written and flushed under a hidden name, invisible to <see cref="Load"/> until rank 0's
+    /// <see cref="WriteIndex"/> commits the save. Every rank calls it with the same stamp; the directory's
+    /// checkpoint stays the previous save until the commit.
     /// </summary>
     /// <exception cref="ArgumentException">A range or data length is invalid, or a tensor appears twice.</exception>
-    public static void SaveRank(string directory, string prefix, int rank, int worldSize, IEnumerable<ShardData> slices,
+    public static void SaveRank(string directory, string prefix, CheckpointStamp stamp, int rank, int worldSize, IEnumerable<ShardData> slices,
         IReadOnlyDictionary<string, string>? metadata = null)
     {
+        RequireStamp(stamp);
         ArgumentNullException.ThrowIfNull(slices);
         ArgumentOutOfRangeException.ThrowIfLessThan(worldSize, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(rank);
@@ -47,6 +51,8 @@ public static class ShardedCheckpoint
             }
         }
 
+        stamp.AddTo(header);
+
         var tensors = new List<SafetensorsTensor>();
         foreach (ShardData slice in slices)
         {
@@ -60,19 +66,33 @@ public static class ShardedCheckpoint
             tensors.Add(new SafetensorsTensor(slice.Shard.Name, slice.Shard.DType.SafetensorsName(), [slice.Shard.ElementCount], slice.Data));
         }
 
-        SafetensorsWriter.Write(Path.Combine(directory, RankFileName(prefix, rank, worldSize)), tensors, header);
+        string file = RankFileName(prefix, rank, worldSize);
+        SafetensorsWriter.Write(Path.Combine(directory, CheckpointSetFiles.StagedName(file, stamp.Id)), tensors, header);
     }
 
-    /// <summary>Reads the headers of all <paramref name="worldSize"/> rank files and writes the index atomically.</summary>
-    /// <exception cref="SafetensorsFormatException">A rank file is missing pieces of its header or is corrupt.</exception>
-    public static void WriteIndex(string directory, string prefix, int worldSize)
+    /// <summary>
+    /// Commits save <paramref name="stamp"/>: checks that all <paramref name="worldSize"/> staged rank files carry
+    /// it, writes the index atomically (the moment the save becomes the checkpoint), moves the rank files into
+    /// place and removes what interrupted saves of <paramref name="prefix"/> left. Rank 0 calls it once
+    /// every rank's <see cref="SaveRank"/> has returned.
+    /// </summary>
+    /// <exception cref="SafetensorsFormatException">A staged file is missing pieces of its header or is corrupt.</exception>
+    /// <exception cref="CheckpointFormatException">A staged file belongs to another save.</exception>
+    public static void WriteIndex(string directory, string prefix, CheckpointStamp stamp, int worldSize)
     {
+        RequireStamp(stamp);
         var weightMap = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
         long totalSize = 0;
         for (int rank = 0; rank < worldSize; rank++)
         {
             string file = RankFileName(prefix, rank, worldSize);
-            SafetensorsHeader header = SafetensorsHeader.Read(Path.Combine(directory, file));
+            string staged = Path.Combine(directory, CheckpointSetFiles.StagedName(file, stamp.Id));
+            SafetensorsHeader header = SafetensorsHeader.Read(staged);
+            if (CheckpointStamp.Find(header.Metadata) != stamp)
+            {
+                throw new CheckpointFormatException(staged, "*", $"carries {Describe(header.Metadata)}, not {stamp}.");
+            }
+
             totalSize += header.DataLength;
             foreach (SafetensorsTensorInfo tensor in header.Tensors)
             {
@@ -85,34 +105,21 @@ public static class ShardedCheckpoint
             }
         }
 
-        string path = Path.Combine(directory, IndexFileName(prefix));
-        string temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        CheckpointIndex.Write(Path.Combine(directory, IndexFileName(prefix)), stamp, worldSize, totalSize, weightMap);
+        CheckpointSetFiles.Tidy(directory, prefix);
+    }
+
+    /// <summary>
+    /// Finishes a committed save whose rank files were not all moved into place, and removes what interrupted
+    /// saves of <paramref name="prefix"/> left (staged and temporary files). Call on one rank
+    /// before a save, while no rank writes.
+    /// </summary>
+    public static void Tidy(string directory, string prefix)
+    {
+        if (Directory.Exists(directory))
         {
-            using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-            {
-                json.WriteStartObject();
-                json.WriteStartObject("metadata");
-                json.WriteNumber("total_size", totalSize);
-                json.WriteString(ShardSliceMetadata.FormatKey, ShardSliceMetadata.FormatValue);
-                json.WriteNumber(ShardSliceMetadata.WorldSizeKey, worldSize);
-                json.WriteEndObject();
-                json.WriteStartObject("weight_map");
-                foreach (var (name, files) in weightMap)
-                {
-                    json.WriteStartArray(name);
-                    files.ForEach(json.WriteStringValue);
-                    json.WriteEndArray();
-                }
-
-                json.WriteEndObject();
-                json.WriteEndObject();
-            }
-
-            stream.Flush(flushToDisk: true);
+            CheckpointSetFiles.Tidy(directory, prefix);
         }
-
-        File.Move(temp, path, overwrite: true);
     }
 
     /// <summary>
@@ -126,10 +133,12 @@ public static class ShardedCheckpoint
     {
         ArgumentNullException.ThrowIfNull(targets);
         string indexPath = Path.Combine(directory, IndexFileName(prefix));
-        Dictionary<string, string[]> weightMap = ReadIndex(indexPath);
+        CheckpointIndex index = CheckpointIndex.Read(indexPath);
+        IReadOnlyDictionary<string, string[]> weightMap = index.WeightMap;
         var files = new Dictionary<string, SafetensorsFile>(StringComparer.Ordinal);
         try
         {
+            OpenAgreeing(directory, index, files);
             var plans = new List<Piece>[targets.Count];
             for (int i = 0; i < targets.Count; i++)
             {
@@ -140,7 +149,7 @@ public static class ShardedCheckpoint
                     throw new CheckpointFormatException(indexPath, shard.Name, "missing from the index weight_map.");
                 }
 
-                plans[i] = Plan(directory, indexPath, holders, files, shard);
+                plans[i] = Plan(indexPath, holders, files, shard);
             }
 
             var staged = new byte[targets.Count][];
@@ -165,11 +174,7 @@ public static class ShardedCheckpoint
                 staged[i].CopyTo(targets[i].Destination.Span);
             }
 
-            return files.Count > 0
-                ? files.Values.First().Header.Metadata
-                : weightMap.Count > 0
-                    ? SafetensorsHeader.Read(Path.Combine(directory, weightMap.Values.First()[0])).Metadata
-                    : new Dictionary<string, string>();
+            return files.Count > 0 ? files[index.Files[0]].Header.Metadata : new Dictionary<string, string>();
         }
         finally
         {
@@ -183,22 +188,13 @@ public static class ShardedCheckpoint
     private sealed record Piece(SafetensorsFile File, SafetensorsTensorInfo Info, long Start, long End);
 
     /// <summary>The stored slices overlapping <paramref name="shard"/>'s range; throws unless they cover it exactly once.</summary>
-    private static List<Piece> Plan(string directory, string indexPath, string[] holders,
+    private static List<Piece> Plan(string indexPath, string[] holders,
         Dictionary<string, SafetensorsFile> files, TensorShard shard)
     {
         var pieces = new List<Piece>();
         foreach (string name in holders)
         {
-            if (Path.GetFileName(name) != name)
-            {
-                throw new CheckpointFormatException(indexPath, shard.Name, $"index names file '{name}' outside the checkpoint directory.");
-            }
-
-            if (!files.TryGetValue(name, out SafetensorsFile? file))
-            {
-                files[name] = file = SafetensorsFile.Open(Path.Combine(directory, name));
-            }
-
+            SafetensorsFile file = files[name];
             SafetensorsHeader header = file.Header;
             SafetensorsTensorInfo info = header.Tensors.FirstOrDefault(t => t.Name == shard.Name)
                 ?? throw new CheckpointFormatException(header.FilePath, shard.Name, "listed in the index but missing from the file.");
@@ -247,22 +243,39 @@ public static class ShardedCheckpoint
         return pieces;
     }
 
-    private static Dictionary<string, string[]> ReadIndex(string path)
+    /// <summary>
+    /// Opens every file <paramref name="index"/> names (headers only) and refuses the set unless each carries the
+    /// index's stamp: files of different saves are never loaded as one checkpoint.
+    /// </summary>
+    private static void OpenAgreeing(string directory, CheckpointIndex index, Dictionary<string, SafetensorsFile> files)
     {
-        try
+        var strangers = new List<string>();
+        foreach (string name in index.Files)
         {
-            using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(path));
-            var map = new Dictionary<string, string[]>(StringComparer.Ordinal);
-            foreach (JsonProperty tensor in document.RootElement.GetProperty("weight_map").EnumerateObject())
+            SafetensorsFile file = SafetensorsFile.Open(CheckpointSetFiles.Resolve(directory, name, index.Stamp.Id));
+            files[name] = file;
+            if (CheckpointStamp.Find(file.Header.Metadata) != index.Stamp)
             {
-                map[tensor.Name] = tensor.Value.EnumerateArray().Select(f => f.GetString()!).ToArray();
+                strangers.Add($"{name} holds {Describe(file.Header.Metadata)}");
             }
-
-            return map;
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+
+        if (strangers.Count > 0)
         {
-            throw new SafetensorsFormatException(path, $"index is not a valid sharded-checkpoint index: {e.Message}", e);
+            throw new CheckpointFormatException(index.FilePath, "*",
+                $"the files disagree with the index's {index.Stamp}: {string.Join("; ", strangers)}. They belong to different saves; refusing to load them as one checkpoint.");
+        }
+    }
+
+    private static string Describe(IReadOnlyDictionary<string, string> metadata) =>
+        CheckpointStamp.Find(metadata)?.ToString()
+        ?? (metadata.TryGetValue(CheckpointStamp.StepKey, out string? step) ? $"step {step} without a save id" : "no save stamp");
+
+    private static void RequireStamp(CheckpointStamp stamp)
+    {
+        if (!CheckpointStamp.IsId(stamp.Id) || stamp.Step < 0)
+        {
+            throw new ArgumentException($"Checkpoint stamp '{stamp.Id}' at step {stamp.Step} is not a save id (12 lowercase hex digits) and a step count.", nameof(stamp));
         }
     }
 }

@@ -28,6 +28,11 @@ public sealed partial class Chunk
             ThrowState(nameof(StartReduce), $"only {_stateCounts[(int)TensorState.ReadyForReduce]} of {_tensors.Count} tensors are ready for reduce");
         }
 
+        if (HasReduceInfo)
+        {
+            ThrowReduceInfoTaken(nameof(StartReduce));
+        }
+
         bool inFp32 = alwaysFp32 && DType != DType.Float32 && Communicator.WorldSize > 1;
         if (inFp32 && (workspace is null || workspace.ElementCount < ChunkSize))
         {
@@ -73,10 +78,16 @@ public sealed partial class Chunk
     /// </summary>
     internal void FinishReduce(RCacheBlock? block, IStream? stream = null)
     {
+        if (HasReduceInfo)
+        {
+            ThrowReduceInfoTaken(nameof(FinishReduce));
+        }
+
         var source = IsFused ? _privateBlock! : block ?? throw new ArgumentNullException(nameof(block));
         var valid = source.Payload.Slice(Shard.Begin * DType.SizeOf(), Shard.ValidCount * DType.SizeOf());
         Overflow = _kernels.HasNonFinite(valid, DType, stream);
         L2NormSquared = L2NormEnabled ? _kernels.SumOfSquares(valid, DType, stream) : null;
+        HasReduceInfo = true;
     }
 
     /// <summary>Clears the overflow flag and the L2 norm (after the step that used them).</summary>
@@ -84,6 +95,7 @@ public sealed partial class Chunk
     {
         Overflow = false;
         L2NormSquared = null;
+        HasReduceInfo = false;
     }
 
     /// <summary>Writes <paramref name="gradient"/> over tensor <paramref name="tensor"/>'s slice of the gathered chunk.</summary>

@@ -170,6 +170,12 @@ public sealed partial class Chunk : IDisposable
     public double? L2NormSquared { get; private set; }
 
     /// <summary>
+    /// True from <see cref="FinishReduce"/> until <see cref="ResetReduceInfo"/>: a second reduce in between
+    /// would overwrite an overflow flag and norm the step has not used yet (upstream asserts the same).
+    /// </summary>
+    internal bool HasReduceInfo { get; private set; }
+
+    /// <summary>
     /// True when all tensors are gathered and none is computing: the chunk may be scattered. Always false for
     /// fused chunks. O(1).
     /// </summary>
@@ -410,6 +416,10 @@ public sealed partial class Chunk : IDisposable
             ThrowState(operation, "it is still open for appending");
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowReduceInfoTaken(string operation) => ThrowState(operation,
+        $"the overflow flag ({Overflow}) and L2 norm ({L2NormSquared?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}) of the previous reduce were not cleared; call ResetReduceInfo after the step that uses them");
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowState(string operation, string reason) =>

@@ -222,7 +222,9 @@ public sealed class TrainingEngine : IDisposable
     /// Saves the fp32 master parameters, the optimizer state, the step count and the loss scaler to
     /// <paramref name="directory"/>: sharded, one safetensors file per rank plus <c>PREFIX.safetensors.index.json</c>
     /// (loadable on any world size), or consolidated, one <c>PREFIX.safetensors</c> written by rank 0 with the
-    /// original tensor names and shapes. Files are written atomically. Every rank calls it after a step.
+    /// original tensor names and shapes. Every file carries the save's id and step; a sharded save becomes the
+    /// checkpoint only once its index is written, after every rank file (see <see cref="ShardedCheckpoint"/>), so an
+    /// interrupted save leaves the previous checkpoint as it was. Every rank calls it after a step.
     /// </summary>
     public void SaveCheckpoint(string directory, string prefix, bool consolidated)
     {

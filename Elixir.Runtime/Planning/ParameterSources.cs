@@ -73,6 +73,15 @@ public static class ParameterSources
         {
             throw new InvalidDataException($"{source}: not valid JSON: {e.Message}", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // Utf8JsonReader finds invalid UTF-8 only when a string is decoded.
+            throw new InvalidDataException($"{source}: parameter {result.Count} holds text that is not valid UTF-8.", e);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{source}: {(e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal))}", e);
+        }
 
         return result;
     }

@@ -25,7 +25,7 @@ internal static class SafetensorsHeaderParser
                     break;
                 }
 
-                string key = reader.GetString()!;
+                string key = Text(ref reader, path, "a tensor name");
                 if (!names.Add(key))
                 {
                     throw new SafetensorsFormatException(path, $"header lists '{key}' twice.");
@@ -64,9 +64,9 @@ internal static class SafetensorsHeaderParser
                 return;
             }
 
-            string key = reader.GetString()!;
+            string key = Text(ref reader, path, $"a {MetadataKey} key");
             Expect(ref reader, path, JsonTokenType.String, $"{MetadataKey}.{key}");
-            metadata[key] = reader.GetString()!;
+            metadata[key] = Text(ref reader, path, $"{MetadataKey}.{key}");
         }
     }
 
@@ -84,12 +84,12 @@ internal static class SafetensorsHeaderParser
                 break;
             }
 
-            string field = reader.GetString()!;
+            string field = Text(ref reader, path, $"a field name of tensor '{name}'");
             switch (field)
             {
                 case "dtype":
                     Expect(ref reader, path, JsonTokenType.String, $"'{name}'.dtype");
-                    dtype = reader.GetString()!;
+                    dtype = Text(ref reader, path, $"'{name}'.dtype");
                     break;
                 case "shape":
                     shape = ReadIntegers(ref reader, path, $"'{name}'.shape");
@@ -182,6 +182,19 @@ internal static class SafetensorsHeaderParser
         if (reader.TokenType != type)
         {
             throw new SafetensorsFormatException(path, $"{what} should be {type} but is {reader.TokenType} at byte {reader.TokenStartIndex}.");
+        }
+    }
+
+    /// <summary>The current string token; invalid UTF-8 (which the reader only finds on decoding) names the field.</summary>
+    private static string Text(ref Utf8JsonReader reader, string path, string what)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new SafetensorsFormatException(path, $"{what} at byte {reader.TokenStartIndex} is not valid UTF-8 text.", e);
         }
     }
 

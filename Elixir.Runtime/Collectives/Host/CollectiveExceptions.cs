@@ -10,34 +10,11 @@ public sealed class CollectiveAbortedException : Exception
     public CollectiveAbortedException(string message, int failedRank, Exception? original)
         : base(message, original) => FailedRank = failedRank;
 
-    /// <summary>The rank whose failure aborted the collective; -1 when it was a timeout with no failure.</summary>
+    /// <summary>
+    /// The rank whose failure aborted the collective; on a timeout, the lowest rank that never arrived (-1 when
+    /// a rank did not return from its own code after the others finished).
+    /// </summary>
     public int FailedRank { get; }
-}
-
-/// <summary>Thrown on every rank of a checked collective whose ranks presented different fingerprints.</summary>
-public sealed class CollectiveMismatchException : Exception
-{
-    /// <summary>Creates the exception from the two differing calls.</summary>
-    public CollectiveMismatchException(int rank, CollectiveFingerprint call, int otherRank, CollectiveFingerprint otherCall)
-        : base($"Collective mismatch: rank {rank} called {call} while rank {otherRank} called {otherCall}.")
-    {
-        Rank = rank;
-        Call = call;
-        OtherRank = otherRank;
-        OtherCall = otherCall;
-    }
-
-    /// <summary>The rank whose call differs from rank <see cref="OtherRank"/>'s.</summary>
-    public int Rank { get; }
-
-    /// <summary>That rank's call.</summary>
-    public CollectiveFingerprint Call { get; }
-
-    /// <summary>The reference rank (0).</summary>
-    public int OtherRank { get; }
-
-    /// <summary>The reference rank's call.</summary>
-    public CollectiveFingerprint OtherCall { get; }
 }
 
 /// <summary>Thrown by <see cref="LocalCluster"/> when any rank failed; reports every rank's error.</summary>

@@ -10,6 +10,7 @@ internal sealed class HostRendezvous
 {
     private readonly object _gate = new();
     private readonly int _timeoutMs;
+    private readonly bool[] _present;
     private int _arrived;
     private long _generation;
     private Exception? _failure;
@@ -21,6 +22,7 @@ internal sealed class HostRendezvous
         Options = options;
         _timeoutMs = (int)Math.Clamp(options.CollectiveTimeout.TotalMilliseconds, 1, int.MaxValue);
         Slots = new RankSlot[worldSize];
+        _present = new bool[worldSize];
     }
 
     public int WorldSize { get; }
@@ -53,9 +55,11 @@ internal sealed class HostRendezvous
             }
 
             long generation = _generation;
+            _present[rank] = true;
             if (++_arrived == WorldSize)
             {
                 _arrived = 0;
+                Array.Clear(_present);
                 _generation++;
                 Monitor.PulseAll(_gate);
                 return;
@@ -105,10 +109,22 @@ internal sealed class HostRendezvous
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void FailOnTimeout(int rank)
     {
+        int missing = Array.IndexOf(_present, false);
+        var absent = new List<string>();
+        for (int k = 0; k < WorldSize; k++)
+        {
+            if (!_present[k])
+            {
+                absent.Add(Slots[k].Fingerprint.Sequence == 0
+                    ? $"rank {k} (no collective yet)"
+                    : $"rank {k} (last call {Slots[k].Fingerprint})");
+            }
+        }
+
         var error = new CollectiveAbortedException(
             $"Rank {rank}: collective {Slots[rank].Fingerprint} timed out after {_timeoutMs} ms with " +
-            $"{_arrived} of {WorldSize} ranks arrived.",
-            -1,
+            $"{_arrived} of {WorldSize} ranks arrived; never arrived: {string.Join(", ", absent)}.",
+            missing,
             null);
         _failure = error;
         _failedRank = rank;

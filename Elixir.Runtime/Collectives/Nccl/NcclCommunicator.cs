@@ -142,7 +142,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
     {
         long count = Elements(send, type, nameof(send));
         RequireBytes(receive, send.ByteLength * WorldSize, nameof(receive), "WorldSize times send");
-        Check("AllGather", type, ReduceOp.Sum, count, 0);
+        Check(CollectiveKind.AllGather, type, ReduceOp.Sum, count, -1);
         Nccl.ncclAllGather(send.Address, receive.Address, (nuint)count, DataType(type), Comm, Queue(stream)).ThrowIfFailed();
     }
 
@@ -151,7 +151,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
     {
         long count = Elements(receive, type, nameof(receive));
         RequireBytes(send, receive.ByteLength * WorldSize, nameof(send), "WorldSize times receive");
-        Check("ReduceScatter", type, op, count, 0);
+        Check(CollectiveKind.ReduceScatter, type, op, count, -1);
         Nccl.ncclReduceScatter(send.Address, receive.Address, (nuint)count, DataType(type), Operation(op), Comm, Queue(stream)).ThrowIfFailed();
     }
 
@@ -160,14 +160,14 @@ public sealed unsafe class NcclCommunicator : ICommunicator
     {
         long count = Elements(send, type, nameof(send));
         RequireBytes(receive, send.ByteLength, nameof(receive), "send");
-        Check("AllReduce", type, op, count, 0);
+        Check(CollectiveKind.AllReduce, type, op, count, -1);
         Nccl.ncclAllReduce(send.Address, receive.Address, (nuint)count, DataType(type), Operation(op), Comm, Queue(stream)).ThrowIfFailed();
     }
 
     /// <inheritdoc/>
     public double AllReduce(double value, ReduceOp op)
     {
-        Check("ScalarAllReduce", DType.Float32, op, 1, 0);
+        Check(CollectiveKind.AllReduceScalar, DType.Float32, op, 1, -1);
         return ReduceScalars(value, 0, op, 1)[0];
     }
 
@@ -180,14 +180,14 @@ public sealed unsafe class NcclCommunicator : ICommunicator
         }
 
         long count = Elements(buffer, type, nameof(buffer));
-        Check("Broadcast", type, ReduceOp.Sum, count, root);
+        Check(CollectiveKind.Broadcast, type, ReduceOp.Sum, count, root);
         Nccl.ncclBroadcast(buffer.Address, buffer.Address, (nuint)count, DataType(type), root, Comm, Queue(stream)).ThrowIfFailed();
     }
 
     /// <inheritdoc/>
     public void Barrier()
     {
-        Check("Barrier", DType.Float32, ReduceOp.Sum, 1, 0);
+        Check(CollectiveKind.Barrier, DType.Float32, ReduceOp.Sum, 0, -1);
         ReduceScalars(0, 0, ReduceOp.Sum, 1);
     }
 
@@ -209,24 +209,45 @@ public sealed unsafe class NcclCommunicator : ICommunicator
         return backend.StreamHandle(stream);
     }
 
-    private void Check(string kind, DType type, ReduceOp op, long elements, int root)
+    private void Check(CollectiveKind kind, DType type, ReduceOp op, long elements, int root)
     {
-        long call = sequence++;
+        long sequenceNumber = ++sequence;
         if (!IsChecked)
         {
             return;
         }
 
-        double fingerprint = NcclCollectiveFingerprint.Of(kind, type, op, elements, root, call);
+        var call = new CollectiveFingerprint(sequenceNumber, kind, elements, type, op, root);
+        double fingerprint = NcclCollectiveFingerprint.Of(call);
 
         // One max-reduce of (f, -f) yields the largest and the smallest fingerprint: equal only when all ranks agree.
         ReadOnlySpan<double> extremes = ReduceScalars(fingerprint, -fingerprint, ReduceOp.Max, 2);
         if (extremes[0] != -extremes[1])
         {
-            throw new InvalidOperationException(
-                $"Ranks disagree on collective #{call}: rank {Rank} called {NcclCollectiveFingerprint.Describe(kind, type, op, elements, root)} "
-                + $"(fingerprint {fingerprint}); the ranks' fingerprints range from {-extremes[1]} to {extremes[0]}.");
+            // Every rank sees the disagreement, so every rank takes part in gathering the calls to name them.
+            Span<double> mine = stackalloc double[NcclCollectiveFingerprint.CallValues];
+            NcclCollectiveFingerprint.Encode(mine, call);
+            throw NcclCollectiveFingerprint.Mismatch(GatherCalls(mine));
         }
+    }
+
+    /// <summary>All-gathers each rank's encoded call (only on the mismatch path, so it may allocate).</summary>
+    private double[] GatherCalls(ReadOnlySpan<double> mine)
+    {
+        int per = mine.Length;
+        nuint bytes = (nuint)(per * WorldSize * sizeof(double));
+        using var device = backend.Allocate((long)bytes, MemoryLocation.Device);
+        using var host = backend.Allocate((long)bytes, MemoryLocation.Host);
+        var staged = new Span<double>((void*)host.Address, per * WorldSize);
+        mine.CopyTo(staged.Slice(Rank * per, per));
+        nint queue = Queue(null);
+        nint own = device.Address + Rank * per * sizeof(double);
+        CudaDriver.cuMemcpyHtoDAsync((ulong)own, host.Address + Rank * per * sizeof(double), (nuint)(per * sizeof(double)), queue).ThrowIfFailed();
+        Nccl.ncclAllGather(own, device.Address, (nuint)per, ncclDataType_t.ncclFloat64, Comm, queue).ThrowIfFailed();
+        CudaDriver.cuMemcpyDtoHAsync(host.Address, (ulong)device.Address, bytes, queue).ThrowIfFailed();
+        CudaDriver.cuEventRecord(completion.Handle, queue).ThrowIfFailed();
+        WaitOrAbort();
+        return staged.ToArray();
     }
 
     private ReadOnlySpan<double> ReduceScalars(double first, double second, ReduceOp op, int count)

@@ -30,9 +30,15 @@ internal static class UniqueIdClient
                 stream.ReadExactlyAsync(id, deadline.Token).AsTask().GetAwaiter().GetResult();
                 return id;
             }
-            catch (SocketException e) when (!deadline.IsCancellationRequested)
+            catch (SocketException e)
             {
+                // A refused connect can fail just as the deadline passes; it is then the timeout, not a raw socket error.
                 lastError = e.SocketErrorCode;
+                if (deadline.IsCancellationRequested)
+                {
+                    throw TimedOut(host, port, rank, timeout, lastError);
+                }
+
                 try
                 {
                     Task.Delay(RetryDelay, deadline.Token).GetAwaiter().GetResult();
@@ -50,6 +56,11 @@ internal static class UniqueIdClient
             {
                 throw new InvalidOperationException(
                     $"NCCL bootstrap: rank 0 at {host}:{port} closed the connection before sending the unique id to rank {rank}; see rank 0's error.");
+            }
+            catch (IOException e) when (e.InnerException is SocketException socket)
+            {
+                throw new InvalidOperationException(
+                    $"NCCL bootstrap: the connection to rank 0 at {host}:{port} failed ({socket.SocketErrorCode}) before rank {rank} got the unique id; see rank 0's error.", e);
             }
         }
     }

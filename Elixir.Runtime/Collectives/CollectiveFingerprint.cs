@@ -1,10 +1,11 @@
 using Elixir.Numerics;
 
-namespace Elixir.Collectives.Host;
+namespace Elixir.Collectives;
 
 /// <summary>
 /// What one rank asked of one collective: every rank of a collective must present the same fingerprint,
-/// otherwise the ranks disagree about the program order (the usual cause of ZeRO-3/FSDP hangs).
+/// otherwise the ranks disagree about the program order (the usual cause of ZeRO-3/FSDP hangs). The host and the
+/// NCCL communicators compare the same fingerprint.
 /// </summary>
 /// <param name="Sequence">The collective's 1-based number on this rank.</param>
 /// <param name="Kind">The operation.</param>

@@ -1,4 +1,4 @@
-namespace Elixir.Collectives.Host;
+namespace Elixir.Collectives;
 
 /// <summary>The collective operations, as named in fingerprints and messages.</summary>
 public enum CollectiveKind : byte
