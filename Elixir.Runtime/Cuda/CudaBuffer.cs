@@ -30,6 +30,7 @@ internal sealed class CudaBuffer : NativeBuffer
         if (disposing && !memory.IsClosed)
         {
             owner.MakeCurrent();
+            owner.BeforeFree();
             memory.Dispose();
             owner.OnFreed(this);
         }

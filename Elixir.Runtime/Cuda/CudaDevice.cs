@@ -9,20 +9,27 @@ namespace Elixir.Cuda;
 /// </summary>
 public sealed class CudaDevice : IDisposable
 {
+    // Per device: how many open CudaDevice objects retain its primary context, and the context's current lifetime.
+    private static readonly Dictionary<int, (int Opened, ContextLifetime Lifetime)> Retained = [];
+    private static readonly Lock RetainGate = new();
+
     private readonly int device;
     private bool disposed;
 
-    private CudaDevice(int ordinal, int device, nint context)
+    private CudaDevice(int ordinal, int device, ContextLifetime lifetime)
     {
         Ordinal = ordinal;
         this.device = device;
-        Context = context;
+        Lifetime = lifetime;
     }
 
     /// <summary>The device's ordinal, as <c>CUDA_VISIBLE_DEVICES</c> numbers them.</summary>
     public int Ordinal { get; }
 
-    internal nint Context { get; }
+    internal nint Context => Lifetime.Context;
+
+    /// <summary>The lifetime of the primary context this object retains; every handle made here is tied to it.</summary>
+    internal ContextLifetime Lifetime { get; }
 
     /// <summary>Opens device <paramref name="ordinal"/>; throws naming the ordinal and the count when out of range.</summary>
     public static CudaDevice Open(int ordinal)
@@ -35,9 +42,20 @@ public sealed class CudaDevice : IDisposable
         }
 
         CudaDriver.cuDeviceGet(out int device, ordinal).ThrowIfFailed();
-        CudaDriver.cuDevicePrimaryCtxRetain(out nint context, device).ThrowIfFailed();
-        CudaDriver.cuCtxSetCurrent(context).ThrowIfFailed();
-        return new CudaDevice(ordinal, device, context);
+        lock (RetainGate)
+        {
+            CudaDriver.cuDevicePrimaryCtxRetain(out nint context, device).ThrowIfFailed();
+            (int opened, ContextLifetime? lifetime) = Retained.TryGetValue(device, out var entry) ? entry : (0, null);
+            if (lifetime is null || lifetime.Context != context)
+            {
+                lifetime?.End();
+                lifetime = new ContextLifetime(context, SetCurrent);
+            }
+
+            Retained[device] = (opened + 1, lifetime);
+            CudaDriver.cuCtxSetCurrent(context).ThrowIfFailed();
+            return new CudaDevice(ordinal, device, lifetime);
+        }
     }
 
     /// <summary>The device's name (<c>cuDeviceGetName</c>).</summary>
@@ -106,9 +124,27 @@ public sealed class CudaDevice : IDisposable
         if (!disposed)
         {
             disposed = true;
-            CudaDriver.cuDevicePrimaryCtxRelease(device).ThrowIfFailed();
+            lock (RetainGate)
+            {
+                (int opened, ContextLifetime lifetime) = Retained[device];
+                if (opened == 1)
+                {
+                    // The last release destroys the context (unless another library still retains it); handles
+                    // made in it, leaked or not, must no longer free.
+                    Retained.Remove(device);
+                    lifetime.End();
+                }
+                else
+                {
+                    Retained[device] = (opened - 1, lifetime);
+                }
+
+                CudaDriver.cuDevicePrimaryCtxRelease(device).ThrowIfFailed();
+            }
         }
     }
+
+    private static CUresult SetCurrent(nint context) => CudaDriver.cuCtxSetCurrent(context);
 
     private int Attribute(CUdevice_attribute attribute)
     {

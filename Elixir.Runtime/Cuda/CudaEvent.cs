@@ -4,18 +4,20 @@ using Elixir.Memory;
 namespace Elixir.Cuda;
 
 /// <summary>A CUDA event. Ordering events skip timing (cheaper); timed events serve the benchmarks.</summary>
-internal sealed class CudaEvent : IEvent
+internal sealed class CudaEvent : IEvent, ICompletion
 {
     private readonly CudaDevice device;
+    private readonly HostWait waits;
     private readonly CudaEventHandle handle;
 
-    internal CudaEvent(CudaDevice device, bool timed = false)
+    internal CudaEvent(CudaDevice device, HostWait waits, bool timed = false)
     {
         this.device = device;
+        this.waits = waits;
         device.MakeCurrent();
         uint flags = timed ? CudaDriver.CU_EVENT_DEFAULT : CudaDriver.CU_EVENT_DISABLE_TIMING;
         CudaDriver.cuEventCreate(out nint cudaEvent, flags).ThrowIfFailed();
-        handle = new CudaEventHandle(device.Context, cudaEvent);
+        handle = new CudaEventHandle(device.Lifetime, cudaEvent);
     }
 
     internal nint Handle => handle.DangerousGetHandle();
@@ -37,9 +39,18 @@ internal sealed class CudaEvent : IEvent
         }
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Blocks until the event completes. While a communicator is attached to the backend the wait polls through
+    /// <see cref="HostWait"/>, so a failed or stalled peer ends it with an exception; otherwise it blocks in the driver.
+    /// </summary>
     public void Synchronize()
     {
+        if (waits.HasCollectives)
+        {
+            waits.For(this);
+            return;
+        }
+
         device.MakeCurrent();
         CudaDriver.cuEventSynchronize(Handle).ThrowIfFailed();
     }

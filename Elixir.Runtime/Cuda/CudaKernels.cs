@@ -80,7 +80,7 @@ public sealed unsafe class CudaKernels : IKernels, IDisposable
         void** arguments = stackalloc void*[] { &pointer, &typeCode, &count, &flag };
         Launch(nonFinite, Grid(count), stream, arguments);
         CudaDriver.cuMemcpyDtoHAsync(hostScratch.Address, flag, sizeof(uint), queue).ThrowIfFailed();
-        CudaDriver.cuStreamSynchronize(queue).ThrowIfFailed();
+        backend.StreamOf(stream).Synchronize();
         return *(uint*)hostScratch.Address != 0;
     }
 
@@ -95,7 +95,7 @@ public sealed unsafe class CudaKernels : IKernels, IDisposable
         void** arguments = stackalloc void*[] { &pointer, &typeCode, &count, &partials };
         Launch(sumOfSquares, SumOfSquaresBlocks, stream, arguments);
         CudaDriver.cuMemcpyDtoHAsync(hostScratch.Address, partials, SumOfSquaresBlocks * sizeof(double), queue).ThrowIfFailed();
-        CudaDriver.cuStreamSynchronize(queue).ThrowIfFailed();
+        backend.StreamOf(stream).Synchronize();
         double sum = 0;
         foreach (double partial in new ReadOnlySpan<double>((void*)hostScratch.Address, SumOfSquaresBlocks))
         {

@@ -12,6 +12,7 @@ namespace Elixir.Cuda;
 public sealed class CudaMemoryBackend : IMemoryBackend
 {
     private readonly CudaStream defaultStream;
+    private readonly List<CudaStream> streams = [];
     private long deviceBytes;
     private long hostBytes;
     private int liveBuffers;
@@ -21,7 +22,8 @@ public sealed class CudaMemoryBackend : IMemoryBackend
     {
         ArgumentNullException.ThrowIfNull(device);
         Device = device;
-        defaultStream = new CudaStream(device);
+        defaultStream = new CudaStream(device, HostWait, Forget);
+        streams.Add(defaultStream);
     }
 
     /// <summary>The device the backend allocates on.</summary>
@@ -29,6 +31,9 @@ public sealed class CudaMemoryBackend : IMemoryBackend
 
     /// <inheritdoc/>
     public string Name => $"cuda:{Device.Ordinal}";
+
+    /// <summary>How the host waits on this backend's streams and events; communicators attach to it.</summary>
+    internal HostWait HostWait { get; } = new();
 
     /// <inheritdoc/>
     public IStream DefaultStream => defaultStream;
@@ -49,14 +54,14 @@ public sealed class CudaMemoryBackend : IMemoryBackend
         {
             CUresult result = CudaDriver.cuMemAlloc(out ulong pointer, size);
             ThrowIfAllocationFailed(result, byteLength, location);
-            memory = new DeviceMemoryHandle(Device.Context, (nint)pointer);
+            memory = new DeviceMemoryHandle(Device.Lifetime, (nint)pointer);
         }
         else
         {
             CUresult result = CudaDriver.cuMemHostAlloc(
                 out nint pointer, size, CudaDriver.CU_MEMHOSTALLOC_PORTABLE | CudaDriver.CU_MEMHOSTALLOC_DEVICEMAP);
             ThrowIfAllocationFailed(result, byteLength, location);
-            memory = new PinnedHostMemoryHandle(Device.Context, pointer);
+            memory = new PinnedHostMemoryHandle(Device.Lifetime, pointer);
         }
 
         Interlocked.Add(ref location == MemoryLocation.Device ? ref deviceBytes : ref hostBytes, byteLength);
@@ -116,19 +121,32 @@ public sealed class CudaMemoryBackend : IMemoryBackend
             return;
         }
 
-        // Pinned host memory is filled by the CPU once the stream's earlier work on it has finished.
-        (stream ?? defaultStream).Synchronize();
-        destination.AsSpan<byte>().Fill(value);
+        // Pinned host memory is filled by the CPU once the stream's earlier work on it has finished. NativeMemory.Fill
+        // takes a native length, so buffers above 2 GiB fill whole (a Span's length is an int).
+        StreamOf(stream).Synchronize();
+        unsafe
+        {
+            NativeMemory.Fill((void*)destination.Address, (nuint)destination.ByteLength, value);
+        }
     }
 
     /// <inheritdoc/>
-    public IStream CreateStream() => new CudaStream(Device);
+    public IStream CreateStream()
+    {
+        var stream = new CudaStream(Device, HostWait, Forget);
+        lock (streams)
+        {
+            streams.Add(stream);
+        }
+
+        return stream;
+    }
 
     /// <inheritdoc/>
-    public IEvent CreateEvent() => new CudaEvent(Device);
+    public IEvent CreateEvent() => new CudaEvent(Device, HostWait);
 
     /// <summary>An event that records timestamps, for measuring work between two of them.</summary>
-    internal CudaEvent CreateTimedEvent() => new(Device, timed: true);
+    internal CudaEvent CreateTimedEvent() => new(Device, HostWait, timed: true);
 
     /// <inheritdoc/>
     public long BytesAllocated(MemoryLocation location) =>
@@ -139,12 +157,41 @@ public sealed class CudaMemoryBackend : IMemoryBackend
 
     internal void MakeCurrent() => Device.MakeCurrent();
 
-    internal nint StreamHandle(IStream? stream) => stream is null ? defaultStream.Handle : CudaStream.From(stream).Handle;
+    internal nint StreamHandle(IStream? stream) => StreamOf(stream).Handle;
+
+    internal CudaStream StreamOf(IStream? stream) => stream is null ? defaultStream : CudaStream.From(stream);
+
+    /// <summary>
+    /// Waits for every stream of the backend before a buffer is freed: <c>cuMemFree</c> and <c>cuMemFreeHost</c>
+    /// may return while queued work still reads or writes the memory (CUDA 13 documents that they "may" synchronize).
+    /// Frees happen at set-up and teardown, never in a training step, so the wait costs nothing there.
+    /// </summary>
+    internal void BeforeFree()
+    {
+        CudaStream[] live;
+        lock (streams)
+        {
+            live = [.. streams];
+        }
+
+        foreach (CudaStream stream in live)
+        {
+            stream.Synchronize();
+        }
+    }
 
     internal void OnFreed(CudaBuffer buffer)
     {
         Interlocked.Add(ref buffer.Location == MemoryLocation.Device ? ref deviceBytes : ref hostBytes, -buffer.ByteLength);
         Interlocked.Decrement(ref liveBuffers);
+    }
+
+    private void Forget(CudaStream stream)
+    {
+        lock (streams)
+        {
+            streams.Remove(stream);
+        }
     }
 
     private void ThrowIfAllocationFailed(CUresult result, long byteLength, MemoryLocation location)

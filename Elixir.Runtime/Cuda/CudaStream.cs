@@ -8,22 +8,30 @@ internal sealed class CudaStream : IStream
 {
     private readonly CudaDevice device;
     private readonly CudaStreamHandle handle;
+    private readonly CudaEvent drained;
+    private readonly Action<CudaStream>? disposed;
 
-    internal CudaStream(CudaDevice device)
+    internal CudaStream(CudaDevice device, HostWait waits, Action<CudaStream>? disposed = null)
     {
         this.device = device;
+        this.disposed = disposed;
         device.MakeCurrent();
         CudaDriver.cuStreamCreate(out nint stream, CudaDriver.CU_STREAM_NON_BLOCKING).ThrowIfFailed();
-        handle = new CudaStreamHandle(device.Context, stream);
+        handle = new CudaStreamHandle(device.Lifetime, stream);
+        drained = new CudaEvent(device, waits);
     }
 
     internal nint Handle => handle.DangerousGetHandle();
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Blocks until all work queued on the stream has finished: an event recorded at the stream's end, waited
+    /// for through the backend's <see cref="HostWait"/> (so queued collectives cannot hang the host).
+    /// </summary>
     public void Synchronize()
     {
         device.MakeCurrent();
-        CudaDriver.cuStreamSynchronize(Handle).ThrowIfFailed();
+        CudaDriver.cuEventRecord(drained.Handle, Handle).ThrowIfFailed();
+        drained.Synchronize();
     }
 
     /// <inheritdoc/>
@@ -45,5 +53,13 @@ internal sealed class CudaStream : IStream
         ?? throw new ArgumentException($"A {stream.GetType().Name} cannot order work on a CUDA device; use the CUDA backend's streams.", nameof(stream));
 
     /// <inheritdoc/>
-    public void Dispose() => handle.Dispose();
+    public void Dispose()
+    {
+        if (!handle.IsClosed)
+        {
+            disposed?.Invoke(this);
+            handle.Dispose();
+            drained.Dispose();
+        }
+    }
 }

@@ -27,7 +27,7 @@ internal sealed class KernelModule : IDisposable
             }
 
             result.ThrowIfFailed($"cuModuleLoadData(kernels/{name}.ptx)");
-            module = new CudaModuleHandle(device.Context, handle);
+            module = new CudaModuleHandle(device.Lifetime, handle);
         }
     }
 

@@ -7,29 +7,40 @@ using Elixir.Numerics;
 namespace Elixir.Cuda;
 
 /// <summary>
-/// Collectives over NCCL between GPUs, one rank per GPU. Buffer collectives are queued on a stream (the
-/// backend's default when none); the scalar all-reduce and <see cref="Barrier"/> wait for their result and poll
-/// NCCL for asynchronous errors meanwhile, aborting the communicator and throwing when a peer fails instead of
-/// waiting forever. In checked mode every collective first compares a fingerprint of the call across ranks.
+/// Collectives over NCCL between GPUs, one rank per GPU (or several per GPU where NCCL allows it). Buffer
+/// collectives are queued on a stream (the backend's default when none). Every host wait on the backend's streams
+/// and events then polls NCCL for asynchronous errors and gives up after <see cref="CollectiveTimeout"/>: it
+/// aborts the communicator and throws, so a dead or stalled peer ends every rank with an exception, never a hang.
+/// Communicators joined by unique id start non-blocking for the same reason. In checked mode every collective
+/// first compares a fingerprint of the call across ranks.
 /// </summary>
 public sealed unsafe class NcclCommunicator : ICommunicator
 {
+    /// <summary>The default <see cref="CollectiveTimeout"/>: ten minutes, as PyTorch's NCCL watchdog.</summary>
+    public static readonly TimeSpan DefaultCollectiveTimeout = TimeSpan.FromMinutes(10);
+
+    /// <summary>The first NCCL that runs several ranks on one GPU (with <c>NCCL_MULTI_RANK_GPU_ENABLE=1</c>).</summary>
+    public static readonly Version MultiRankPerGpuVersion = new(2, 30, 3);
+
     private readonly CudaMemoryBackend backend;
     private readonly NcclCommunicatorHandle handle;
+    private readonly NcclWatch watch;
     private readonly NativeBuffer deviceScalars, hostScalars;
     private readonly CudaEvent completion;
     private long sequence;
 
-    private NcclCommunicator(CudaMemoryBackend backend, nint communicator, int rank, int worldSize, bool checkedMode)
+    private NcclCommunicator(CudaMemoryBackend backend, NcclCommunicatorHandle handle, NcclWatch watch, int worldSize, bool checkedMode)
     {
         this.backend = backend;
-        handle = new NcclCommunicatorHandle(communicator);
-        Rank = rank;
+        this.handle = handle;
+        this.watch = watch;
+        Rank = watch.Rank;
         WorldSize = worldSize;
         IsChecked = checkedMode;
         deviceScalars = backend.Allocate(2 * sizeof(double), MemoryLocation.Device);
         hostScalars = backend.Allocate(2 * sizeof(double), MemoryLocation.Host);
-        completion = new CudaEvent(backend.Device);
+        completion = (CudaEvent)backend.CreateEvent();
+        backend.HostWait.Attach(watch);
     }
 
     /// <inheritdoc/>
@@ -40,6 +51,20 @@ public sealed unsafe class NcclCommunicator : ICommunicator
 
     /// <summary>True when every collective is checked against the other ranks' calls first.</summary>
     public bool IsChecked { get; }
+
+    /// <summary>
+    /// How long any host wait on this rank's streams may last while collectives are queued before the communicator
+    /// is aborted and the wait throws a <see cref="CollectiveTimeoutException"/>. Default <see cref="DefaultCollectiveTimeout"/>.
+    /// </summary>
+    public TimeSpan CollectiveTimeout
+    {
+        get => watch.Timeout;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
+            watch.Timeout = value;
+        }
+    }
 
     /// <summary>NCCL's version as <c>major.minor.patch</c>.</summary>
     public static Version NcclVersion
@@ -53,8 +78,17 @@ public sealed unsafe class NcclCommunicator : ICommunicator
     }
 
     /// <summary>
+    /// Whether the loaded NCCL runs several ranks on one GPU: version <see cref="MultiRankPerGpuVersion"/> or later
+    /// and <c>NCCL_MULTI_RANK_GPU_ENABLE=1</c> in the process environment (NCCL reads it natively, so it must be set
+    /// before the process starts).
+    /// </summary>
+    public static bool AllowsSeveralRanksPerGpu =>
+        NcclVersion >= MultiRankPerGpuVersion && Environment.GetEnvironmentVariable("NCCL_MULTI_RANK_GPU_ENABLE") == "1";
+
+    /// <summary>
     /// One communicator per backend, all in this process (<c>ncclCommInitAll</c>); rank i uses backends[i]'s GPU.
-    /// Drive each from its own thread, as the host communicator's ranks are.
+    /// Drive each from its own thread, as the host communicator's ranks are. Two ranks on one GPU need
+    /// <see cref="AllowsSeveralRanksPerGpu"/>.
     /// </summary>
     public static NcclCommunicator[] CreateAll(IReadOnlyList<CudaMemoryBackend> backends, bool checkedMode = false)
     {
@@ -63,9 +97,11 @@ public sealed unsafe class NcclCommunicator : ICommunicator
         LibraryGuard.RequireNccl();
         int count = backends.Count;
         int[] devices = [.. backends.Select(backend => backend.Device.Ordinal)];
-        if (devices.Distinct().Count() != count)
+        if (devices.Distinct().Count() != count && !AllowsSeveralRanksPerGpu)
         {
-            throw new ArgumentException($"Each rank needs its own GPU; the backends use devices {string.Join(", ", devices)}.", nameof(backends));
+            throw new ArgumentException(
+                $"Each rank needs its own GPU; the backends use devices {string.Join(", ", devices)}. NCCL {NcclVersion} "
+                + $"runs several ranks on one GPU only from {MultiRankPerGpuVersion} with NCCL_MULTI_RANK_GPU_ENABLE=1.", nameof(backends));
         }
 
         nint[] communicators = new nint[count];
@@ -75,7 +111,11 @@ public sealed unsafe class NcclCommunicator : ICommunicator
             Nccl.ncclCommInitAll(comms, count, list).ThrowIfFailed();
         }
 
-        return [.. Enumerable.Range(0, count).Select(rank => new NcclCommunicator(backends[rank], communicators[rank], rank, count, checkedMode))];
+        return [.. Enumerable.Range(0, count).Select(rank =>
+        {
+            var owned = new NcclCommunicatorHandle(communicators[rank]);
+            return new NcclCommunicator(backends[rank], owned, new NcclWatch(owned, rank, DefaultCollectiveTimeout), count, checkedMode);
+        })];
     }
 
     /// <summary>A new NCCL unique id (rank 0 makes it and shares it with the others before <see cref="Create(CudaMemoryBackend, int, int, ReadOnlySpan{byte}, bool)"/>).</summary>
@@ -101,18 +141,14 @@ public sealed unsafe class NcclCommunicator : ICommunicator
             throw new ArgumentException($"An NCCL unique id is {NcclUniqueId.ByteCount} bytes, not {uniqueId.Length}.", nameof(uniqueId));
         }
 
-        LibraryGuard.RequireNccl();
-        NcclUniqueId id = default;
-        uniqueId.CopyTo(id);
-        backend.MakeCurrent();
-        Nccl.ncclCommInitRank(out nint communicator, worldSize, id, rank).ThrowIfFailed();
-        return new NcclCommunicator(backend, communicator, rank, worldSize, checkedMode);
+        return Join(backend, rank, worldSize, uniqueId, checkedMode, DefaultCollectiveTimeout);
     }
 
     /// <summary>
     /// Joins a one-process-per-GPU run described by <paramref name="environment"/>: rank 0 makes the unique id and
     /// serves it over TCP, the others fetch it; a peer that does not arrive within <paramref name="timeout"/> ends
-    /// the start-up with a <see cref="TimeoutException"/> on every rank that is waiting.
+    /// the start-up with a <see cref="TimeoutException"/> on every rank that is waiting; the NCCL start-up itself is
+    /// bounded by the same timeout.
     /// </summary>
     public static NcclCommunicator Create(CudaMemoryBackend backend, DistributedEnvironment environment, TimeSpan timeout, bool checkedMode = false)
     {
@@ -129,7 +165,35 @@ public sealed unsafe class NcclCommunicator : ICommunicator
             id = UniqueIdClient.Fetch(environment.MasterAddress, environment.BootstrapPort, environment.Rank, timeout);
         }
 
-        return Create(backend, environment.Rank, environment.WorldSize, id, checkedMode);
+        return Join(backend, environment.Rank, environment.WorldSize, id, checkedMode, timeout);
+    }
+
+    // ncclCommInitRankConfig with blocking = 0 returns at once; the start-up is then polled like any other wait,
+    // so a peer that never calls it ends this rank's start-up with an exception after the timeout.
+    private static NcclCommunicator Join(CudaMemoryBackend backend, int rank, int worldSize, ReadOnlySpan<byte> uniqueId, bool checkedMode, TimeSpan timeout)
+    {
+        LibraryGuard.RequireNccl();
+        NcclUniqueId id = default;
+        uniqueId.CopyTo(id);
+        ncclConfig_t config = ncclConfig_t.Initializer();
+        config.blocking = 0;
+        backend.MakeCurrent();
+        ncclResult_t started = Nccl.ncclCommInitRankConfig(out nint communicator, worldSize, id, rank, &config);
+        if (started is not (ncclResult_t.ncclSuccess or ncclResult_t.ncclInProgress) || communicator == 0)
+        {
+            if (communicator != 0)
+            {
+                Nccl.ncclCommAbort(communicator);
+            }
+
+            throw NcclStatus.ToException(started, $"ncclCommInitRankConfig(rank {rank} of {worldSize}, non-blocking)");
+        }
+
+        var owned = new NcclCommunicatorHandle(communicator);
+        var watch = new NcclWatch(owned, rank, timeout);
+        HostWait.ForProgress(watch);
+        watch.Timeout = DefaultCollectiveTimeout;
+        return new NcclCommunicator(backend, owned, watch, worldSize, checkedMode);
     }
 
     /// <inheritdoc/>
@@ -138,7 +202,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
         long count = Elements(send, type, nameof(send));
         RequireBytes(receive, send.ByteLength * WorldSize, nameof(receive), "WorldSize times send");
         Check("AllGather", type, ReduceOp.Sum, count, 0);
-        Nccl.ncclAllGather(send.Address, receive.Address, (nuint)count, DataType(type), Comm, Queue(stream)).ThrowIfFailed();
+        Enqueued(Nccl.ncclAllGather(send.Address, receive.Address, (nuint)count, DataType(type), Comm, Queue(stream)));
     }
 
     /// <inheritdoc/>
@@ -147,7 +211,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
         long count = Elements(receive, type, nameof(receive));
         RequireBytes(send, receive.ByteLength * WorldSize, nameof(send), "WorldSize times receive");
         Check("ReduceScatter", type, op, count, 0);
-        Nccl.ncclReduceScatter(send.Address, receive.Address, (nuint)count, DataType(type), Operation(op), Comm, Queue(stream)).ThrowIfFailed();
+        Enqueued(Nccl.ncclReduceScatter(send.Address, receive.Address, (nuint)count, DataType(type), Operation(op), Comm, Queue(stream)));
     }
 
     /// <inheritdoc/>
@@ -156,7 +220,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
         long count = Elements(send, type, nameof(send));
         RequireBytes(receive, send.ByteLength, nameof(receive), "send");
         Check("AllReduce", type, op, count, 0);
-        Nccl.ncclAllReduce(send.Address, receive.Address, (nuint)count, DataType(type), Operation(op), Comm, Queue(stream)).ThrowIfFailed();
+        Enqueued(Nccl.ncclAllReduce(send.Address, receive.Address, (nuint)count, DataType(type), Operation(op), Comm, Queue(stream)));
     }
 
     /// <inheritdoc/>
@@ -176,7 +240,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
 
         long count = Elements(buffer, type, nameof(buffer));
         Check("Broadcast", type, ReduceOp.Sum, count, root);
-        Nccl.ncclBroadcast(buffer.Address, buffer.Address, (nuint)count, DataType(type), root, Comm, Queue(stream)).ThrowIfFailed();
+        Enqueued(Nccl.ncclBroadcast(buffer.Address, buffer.Address, (nuint)count, DataType(type), root, Comm, Queue(stream)));
     }
 
     /// <inheritdoc/>
@@ -189,6 +253,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
     /// <inheritdoc/>
     public void Dispose()
     {
+        backend.HostWait.Detach(watch);
         handle.Dispose();
         completion.Dispose();
         deviceScalars.Dispose();
@@ -204,9 +269,22 @@ public sealed unsafe class NcclCommunicator : ICommunicator
         return backend.StreamHandle(stream);
     }
 
+    // A non-blocking communicator may answer a call with ncclInProgress; it must settle before the next one.
+    private void Enqueued(ncclResult_t result, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(result))] string call = "")
+    {
+        if (result == ncclResult_t.ncclInProgress)
+        {
+            HostWait.ForProgress(watch);
+            return;
+        }
+
+        result.ThrowIfFailed(call);
+    }
+
     private void Check(string kind, DType type, ReduceOp op, long elements, int root)
     {
         long call = sequence++;
+        watch.Queued(kind, type, op, elements, root, call);
         if (!IsChecked)
         {
             return;
@@ -233,29 +311,11 @@ public sealed unsafe class NcclCommunicator : ICommunicator
         var device = (ulong)deviceScalars.Address;
         nuint bytes = (nuint)(count * sizeof(double));
         CudaDriver.cuMemcpyHtoDAsync(device, hostScalars.Address, bytes, queue).ThrowIfFailed();
-        Nccl.ncclAllReduce(deviceScalars.Address, deviceScalars.Address, (nuint)count, ncclDataType_t.ncclFloat64, Operation(op), Comm, queue).ThrowIfFailed();
+        Enqueued(Nccl.ncclAllReduce(deviceScalars.Address, deviceScalars.Address, (nuint)count, ncclDataType_t.ncclFloat64, Operation(op), Comm, queue));
         CudaDriver.cuMemcpyDtoHAsync(hostScalars.Address, device, bytes, queue).ThrowIfFailed();
         CudaDriver.cuEventRecord(completion.Handle, queue).ThrowIfFailed();
-        WaitOrAbort();
+        completion.Synchronize();
         return host[..count];
-    }
-
-    // Polls instead of blocking in cuEventSynchronize so that a failed peer, which NCCL reports as an
-    // asynchronous error, ends the wait with an exception rather than a hang.
-    private void WaitOrAbort()
-    {
-        var spinner = new SpinWait();
-        while (!completion.IsComplete)
-        {
-            Nccl.ncclCommGetAsyncError(Comm, out ncclResult_t asyncError).ThrowIfFailed();
-            if (asyncError != ncclResult_t.ncclSuccess && asyncError != ncclResult_t.ncclInProgress)
-            {
-                handle.Abort();
-                throw NcclStatus.ToException(asyncError, $"rank {Rank} waiting for a collective (communicator aborted)");
-            }
-
-            spinner.SpinOnce(sleep1Threshold: 64);
-        }
     }
 
     private static long Elements(BufferSlice slice, DType type, string name)
