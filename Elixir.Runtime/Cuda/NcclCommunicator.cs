@@ -1,4 +1,3 @@
-using System.Net;
 using Elixir.Collectives;
 using Elixir.Interop;
 using Elixir.Memory;
@@ -153,18 +152,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
     public static NcclCommunicator Create(CudaMemoryBackend backend, DistributedEnvironment environment, TimeSpan timeout, bool checkedMode = false)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        byte[] id;
-        if (environment.Rank == 0)
-        {
-            id = CreateUniqueId();
-            using var server = new UniqueIdServer(IPAddress.Any, environment.BootstrapPort, environment.WorldSize);
-            server.Serve(id, timeout);
-        }
-        else
-        {
-            id = UniqueIdClient.Fetch(environment.MasterAddress, environment.BootstrapPort, environment.Rank, timeout);
-        }
-
+        byte[] id = UniqueIdExchange.Run(environment, CreateUniqueId, timeout);
         return Join(backend, environment.Rank, environment.WorldSize, id, checkedMode, timeout);
     }
 
