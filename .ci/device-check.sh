@@ -22,6 +22,7 @@ class_timeout="${ELIXIR_CLASS_TIMEOUT:-90}"
 method_timeout="${ELIXIR_METHOD_TIMEOUT:-60}"
 bench_timeout="${ELIXIR_BENCHMARK_TIMEOUT:-150}"
 budget="${ELIXIR_CHECK_BUDGET:-450}"
+smi_command="${ELIXIR_NVIDIA_SMI:-nvidia-smi}"
 
 log() { echo "$*" | tee -a "$env_log"; }
 json_string() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g' | tr '\n\t' '  ')"; }
@@ -82,12 +83,12 @@ log "device check at $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -srm)"
 cuda_path=$(find_cuda)
 gpu_name=""
 smi_state="absent"
-if command -v nvidia-smi >/dev/null 2>&1; then
-    if smi=$(timeout 20 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>&1) && [ -n "$smi" ]; then
+if command -v "$smi_command" >/dev/null 2>&1; then
+    if smi=$(timeout 20 "$smi_command" --query-gpu=name,driver_version --format=csv,noheader 2>&1) && [ -n "$smi" ]; then
         smi_state="ok"
         gpu_name=$(cut -d, -f1 <<<"$smi" | sed 's/^ *//' | paste -sd ';' -)
         driver_version=$(head -1 <<<"$smi" | cut -d, -f2 | tr -d ' ')
-        cuda_version=$(timeout 20 nvidia-smi 2>/dev/null | sed -n 's/.*CUDA Version: *\([0-9.]*\).*/\1/p' | head -1)
+        cuda_version=$(timeout 20 "$smi_command" 2>/dev/null | sed -n 's/.*CUDA Version: *\([0-9.]*\).*/\1/p' | head -1)
     else
         smi_state="failed: $(head -1 <<<"$smi")"
     fi
@@ -146,6 +147,7 @@ run_tests() {
 tests_start=$(date +%s)
 classes_json=""
 any_bad=0
+all_passed=0
 mapfile -t classes < <(cd "$runner" && ./Elixir.Runtime.Tests -noColor -list classes -trait "Category=Gpu" 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*$')
 for class in "${classes[@]}"; do
     if [ "$(elapsed)" -gt "$budget" ]; then
@@ -167,6 +169,7 @@ for class in "${classes[@]}"; do
         done
     fi
     [ "$outcome" != ok ] && any_bad=1
+    all_passed=$((all_passed + passed))
     echo "   $class: $passed passed, $failed failed, $skipped skipped ($outcome)" | tee -a "$env_log"
     classes_json+="${classes_json:+,}{\"class\": $(json_string "$class"), \"passed\": $passed, \"failed\": $failed, \"skipped\": $skipped, \"outcome\": \"$outcome\", \"culprits\": [${culprits}]}"
 done
@@ -186,7 +189,8 @@ log "benchmarks: exit $bench_code in ${bench_seconds} s; ratios ${benchmarks}"
 
 status=passed
 reason="Every GPU test class finished without a failure."
-if [ "$any_bad" -ne 0 ]; then status=failed; reason="A GPU test class failed, hung or crashed; see classes and tests.log."; fi
+if [ "$any_bad" -ne 0 ]; then status=failed; reason="A GPU test class failed, hung or crashed; see classes and tests.log."
+elif [ "$all_passed" -eq 0 ]; then status=skipped; reason="No GPU test ran: every one skipped (tests.log says why)."; fi
 if [ "$bench_code" -ne 0 ]; then reason+=" The benchmarks exited with $bench_code; see benchmarks.log."; fi
 write_summary "$status" "$reason" "[${classes_json}]" "$benchmarks"
 [ "$any_bad" -eq 0 ]

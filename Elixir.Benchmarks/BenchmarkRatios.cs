@@ -34,7 +34,7 @@ internal static class BenchmarkRatios
             }
         }
 
-        File.WriteAllText(path, JsonSerializer.Serialize(ratios), System.Text.Encoding.UTF8);
+        File.WriteAllText(path, JsonSerializer.Serialize(ratios));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Ratios to each class's baseline written to {path}."));
     }
 }

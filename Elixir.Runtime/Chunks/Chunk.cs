@@ -210,7 +210,7 @@ public sealed partial class Chunk : IDisposable
             _backend.Copy(target, data);
         }
 
-        binding.SetAddress(index, target.Address);
+        binding.SetAddress(index, target.Address, LocationOf(target));
         _tensors.Add(tensor);
         _stateCounts[(int)TensorState.Hold]++;
         _used += slot.ElementCount;
@@ -366,6 +366,11 @@ public sealed partial class Chunk : IDisposable
     {
         var source = IsFused ? _privateBlock! : block ?? throw new ArgumentNullException(nameof(block));
         var valid = source.Payload.Slice(Shard.Begin * DType.SizeOf(), Shard.ValidCount * DType.SizeOf());
+        if (QueueDeferredChecks(valid, stream))
+        {
+            return;
+        }
+
         Overflow = _kernels.HasNonFinite(valid, DType, stream);
         L2NormSquared = L2NormEnabled ? _kernels.SumOfSquares(valid, DType, stream) : null;
     }
@@ -477,9 +482,13 @@ public sealed partial class Chunk : IDisposable
     {
         foreach (var tensor in _tensors)
         {
-            tensor.Binding.SetAddress(tensor.Index, TensorSlice(block.Payload, tensor).Address);
+            tensor.Binding.SetAddress(tensor.Index, TensorSlice(block.Payload, tensor).Address, LocationOf(block.Payload));
         }
     }
+
+    // Views follow the memory: a host view of a chunk gathered in GPU memory must throw, not dereference.
+    private static BindingLocation LocationOf(BufferSlice memory) =>
+        memory.Buffer.IsHostAddressable ? BindingLocation.Host : BindingLocation.Device;
 
     private void Unbind()
     {

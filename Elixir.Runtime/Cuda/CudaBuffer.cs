@@ -22,6 +22,9 @@ internal sealed class CudaBuffer : NativeBuffer
     public override nint Address => address;
 
     /// <inheritdoc/>
+    public override bool IsHostAddressable => Location == MemoryLocation.Host;
+
+    /// <inheritdoc/>
     public override bool IsDisposed => memory.IsClosed;
 
     /// <inheritdoc/>

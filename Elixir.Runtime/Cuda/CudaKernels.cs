@@ -15,7 +15,7 @@ public sealed unsafe class CudaKernels : IKernels, IDisposable
     private const uint BlockSize = 256;
 
     // Fixed, not derived from the device, so the sum of squares adds in the same order on every GPU.
-    private const int SumOfSquaresBlocks = 256;
+    private const int SumOfSquaresBlocks = Chunks.ReduceStatistics.PartialSums;
 
     private readonly CudaMemoryBackend backend;
     private readonly KernelModule[] modules;
@@ -103,6 +103,30 @@ public sealed unsafe class CudaKernels : IKernels, IDisposable
         }
 
         return sum;
+    }
+
+    /// <inheritdoc/>
+    public void AccumulateNonFinite(BufferSlice data, DType type, BufferSlice flag, IStream? stream = null)
+    {
+        ulong count = Count(data, type, nameof(data));
+        RequireBytes(flag, sizeof(uint), nameof(flag));
+        nint pointer = data.Address;
+        int typeCode = (int)type;
+        var target = (ulong)flag.Address;
+        void** arguments = stackalloc void*[] { &pointer, &typeCode, &count, &target };
+        Launch(nonFinite, Grid(count), stream, arguments);
+    }
+
+    /// <inheritdoc/>
+    public void QueueSumOfSquares(BufferSlice data, DType type, BufferSlice partials, IStream? stream = null)
+    {
+        ulong count = Count(data, type, nameof(data));
+        RequireBytes(partials, SumOfSquaresBlocks * sizeof(double), nameof(partials));
+        nint pointer = data.Address;
+        int typeCode = (int)type;
+        var target = (ulong)partials.Address;
+        void** arguments = stackalloc void*[] { &pointer, &typeCode, &count, &target };
+        Launch(sumOfSquares, SumOfSquaresBlocks, stream, arguments);
     }
 
     /// <inheritdoc/>
@@ -203,6 +227,14 @@ public sealed unsafe class CudaKernels : IKernels, IDisposable
         if (actual != count)
         {
             throw new ArgumentException($"{name} holds {actual} {type} elements; the call works on {count}.", name);
+        }
+    }
+
+    private static void RequireBytes(BufferSlice slice, int bytes, string name)
+    {
+        if (slice.ByteLength != bytes)
+        {
+            throw new ArgumentException($"{name} holds {slice.ByteLength} bytes; the kernel writes {bytes}.", name);
         }
     }
 

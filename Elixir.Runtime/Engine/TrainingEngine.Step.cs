@@ -24,6 +24,7 @@ public sealed partial class TrainingEngine
         float lossScale = LossScale;
         bool localOverflow = _accumulatedOverflow;
         double localSquares = 0;
+        ReadReduceChecks();
         for (int c = 0; c < _chunks.Length; c++)
         {
             if (_accumulators[c] is { } accumulator)
@@ -35,8 +36,8 @@ public sealed partial class TrainingEngine
             }
             else
             {
-                localOverflow |= _chunks[c].Overflow;
-                localSquares += _chunks[c].L2NormSquared ?? 0;
+                localOverflow |= _reduceStatistics.Overflow(c);
+                localSquares += _reduceStatistics.SumOfSquares(c);
             }
         }
 
@@ -98,8 +99,9 @@ public sealed partial class TrainingEngine
             ? (Elements(accumulator.All, DType.Float32, start, count), DType.Float32)
             : (Elements(chunk.ShardPayload, chunk.DType, start, count), chunk.DType);
 
-        // Offloaded shards are refreshed from the master at the next gather, as the seed does; device shards now.
-        var parameter = location == MemoryLocation.Device ? Elements(chunk.ShardPayload, chunk.DType, start, count) : default;
+        // The kernel writes the rounded parameters into the shard wherever it lives: an offloaded shard then holds
+        // 16-bit values for the next gather to move over PCIe, half the bytes of the fp32 master.
+        var parameter = Elements(chunk.ShardPayload, chunk.DType, start, count);
         var first = _firstMoments[segment.Pair] is { } m ? Elements(m.All, DType.Float32, start, count) : default;
         if (_options.Adam is { } adam)
         {
@@ -124,10 +126,14 @@ public sealed partial class TrainingEngine
             {
                 _backend.Fill(accumulator.All, 0);
             }
-            else if (restoreParameters || chunk.ShardLocation == MemoryLocation.Host)
+            else if (restoreParameters)
             {
-                // The shard holds the reduced gradient: bring the parameters back (now on the device, lazily offloaded).
-                chunk.OptimizerUpdate();
+                // The shard holds the reduced gradient: bring the parameters back.
+                RefreshFromMaster(c);
+            }
+            else if (chunk.ShardLocation == MemoryLocation.Host)
+            {
+                chunk.MarkRefreshedByOptimizer();
             }
         }
 
@@ -143,11 +149,12 @@ public sealed partial class TrainingEngine
     private void AccumulateGradients()
     {
         var add = new SgdParameters(-1f, 0f, 0f, 0f, false, false, 1f);
+        ReadReduceChecks();
         for (int c = 0; c < _chunks.Length; c++)
         {
             var chunk = _chunks[c];
             var accumulator = _accumulators[c]!;
-            _accumulatedOverflow |= chunk.Overflow;
+            _accumulatedOverflow |= _reduceStatistics.Overflow(c);
             long valid = chunk.Shard.ValidCount;
             if (valid > 0)
             {
@@ -157,7 +164,7 @@ public sealed partial class TrainingEngine
             }
 
             chunk.ResetReduceInfo();
-            chunk.OptimizerUpdate();
+            RefreshFromMaster(c);
         }
     }
 

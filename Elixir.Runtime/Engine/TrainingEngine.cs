@@ -110,6 +110,7 @@ public sealed partial class TrainingEngine : IDisposable
             _group = Track(cleanup, new ChunkGroup(_pool, backend, communicator, kernels));
             _masterGroup = Track(cleanup, new ChunkGroup(_masterPool, backend, communicator, kernels));
             (_chunks, _masters) = BuildChunks(model, Plan);
+            _reduceStatistics = Track(cleanup, DeferReduceChecks(backend, kernels));
             (_firstMoments, _secondMoments, _accumulators) = AllocateShardState(cleanup);
             _segments = BuildSegments();
             (_staging, _gradientScratch, _persistentGradients) = AllocateScratch(model, cleanup);
@@ -187,6 +188,7 @@ public sealed partial class TrainingEngine : IDisposable
         _staging.Dispose();
         _gradientScratch.Dispose();
         _persistentGradients.Dispose();
+        _reduceStatistics.Dispose();
         _group.Dispose();
         _masterGroup.Dispose();
         _pool.Dispose();
