@@ -112,7 +112,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
 
         return [.. Enumerable.Range(0, count).Select(rank =>
         {
-            var owned = new NcclCommunicatorHandle(communicators[rank]);
+            var owned = new NcclCommunicatorHandle(communicators[rank], nonBlocking: false);
             return new NcclCommunicator(backends[rank], owned, new NcclWatch(owned, rank, DefaultCollectiveTimeout), count, checkedMode);
         })];
     }
@@ -125,7 +125,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
         return ((ReadOnlySpan<byte>)id).ToArray();
     }
 
-    /// <summary>Joins rank <paramref name="rank"/> of <paramref name="worldSize"/> to the communicator <paramref name="uniqueId"/> names (<c>ncclCommInitRank</c>).</summary>
+    /// <summary>Joins rank <paramref name="rank"/> of <paramref name="worldSize"/> to the communicator <paramref name="uniqueId"/> names (<c>ncclCommInitRankConfig</c>, non-blocking: a peer that never joins ends the start-up after <see cref="DefaultCollectiveTimeout"/> with a <see cref="CollectiveTimeoutException"/>).</summary>
     public static NcclCommunicator Create(CudaMemoryBackend backend, int rank, int worldSize, ReadOnlySpan<byte> uniqueId, bool checkedMode = false)
     {
         ArgumentNullException.ThrowIfNull(backend);
@@ -177,11 +177,19 @@ public sealed unsafe class NcclCommunicator : ICommunicator
             throw NcclStatus.ToException(started, $"ncclCommInitRankConfig(rank {rank} of {worldSize}, non-blocking)");
         }
 
-        var owned = new NcclCommunicatorHandle(communicator);
+        var owned = new NcclCommunicatorHandle(communicator, nonBlocking: true);
         var watch = new NcclWatch(owned, rank, timeout);
         HostWait.ForProgress(watch);
         watch.Timeout = DefaultCollectiveTimeout;
-        return new NcclCommunicator(backend, owned, watch, worldSize, checkedMode);
+        try
+        {
+            return new NcclCommunicator(backend, owned, watch, worldSize, checkedMode);
+        }
+        catch
+        {
+            owned.Abort();
+            throw;
+        }
     }
 
     /// <inheritdoc/>

@@ -4,16 +4,21 @@ using System.Runtime.InteropServices;
 namespace Elixir.Interop;
 
 /// <summary>
-/// An <c>ncclComm_t</c> of a non-blocking communicator. Released with <c>ncclCommFinalize</c> (polled until the
-/// communicator is quiescent, up to <see cref="FinalizeTimeout"/>) then <c>ncclCommDestroy</c>, or with
-/// <c>ncclCommAbort</c> once a peer has failed or the finalize does not finish.
+/// An <c>ncclComm_t</c>. A blocking communicator is released with <c>ncclCommDestroy</c>; a non-blocking one with
+/// <c>ncclCommFinalize</c>, polled until the communicator is quiescent (up to <see cref="FinalizeTimeout"/>), then
+/// <c>ncclCommDestroy</c>; either with <c>ncclCommAbort</c> once a peer has failed or the finalize does not finish.
 /// </summary>
 internal sealed class NcclCommunicatorHandle : SafeHandle
 {
+    private readonly bool nonBlocking;
     private volatile bool aborting;
 
-    internal NcclCommunicatorHandle(nint communicator)
-        : base(0, ownsHandle: true) => SetHandle(communicator);
+    internal NcclCommunicatorHandle(nint communicator, bool nonBlocking)
+        : base(0, ownsHandle: true)
+    {
+        this.nonBlocking = nonBlocking;
+        SetHandle(communicator);
+    }
 
     public override bool IsInvalid => handle == 0;
 
@@ -29,7 +34,7 @@ internal sealed class NcclCommunicatorHandle : SafeHandle
 
     protected override bool ReleaseHandle()
     {
-        if (!aborting && Finalized())
+        if (!aborting && (!nonBlocking || Finalized()))
         {
             return Nccl.ncclCommDestroy(handle) == ncclResult_t.ncclSuccess;
         }
