@@ -30,9 +30,15 @@ internal static class UniqueIdClient
                 stream.ReadExactlyAsync(id, deadline.Token).AsTask().GetAwaiter().GetResult();
                 return id;
             }
-            catch (SocketException e) when (!deadline.IsCancellationRequested)
+            catch (SocketException e)
             {
+                // A refusal that lands just as the deadline passes is a timeout too, never a raw socket error.
                 lastError = e.SocketErrorCode;
+                if (deadline.IsCancellationRequested)
+                {
+                    throw TimedOut(host, port, rank, timeout, lastError);
+                }
+
                 try
                 {
                     Task.Delay(RetryDelay, deadline.Token).GetAwaiter().GetResult();
