@@ -27,8 +27,10 @@ public sealed class GeneratedCodeCompilationTests
         Assert.Equal(GeneratorHarness.Run(source).SingleSource, GeneratorHarness.Run(source).SingleSource);
     }
 
+    // A layout without tensors has nothing to place in a chunk and is almost always a forgotten [Tensor]; it is
+    // reported (ELX0011), generates nothing, and adds no other problem.
     [Fact]
-    public void LayoutWithoutTensors_CompilesWithoutWarnings()
+    public void LayoutWithoutTensors_IsReported_AndCompilesWithoutOtherProblems()
     {
         GeneratorOutcome outcome = GeneratorHarness.Run("""
             /// <summary>No parameters yet.</summary>
@@ -38,7 +40,8 @@ public sealed class GeneratedCodeCompilationTests
             }
             """);
 
-        Assert.Empty(outcome.Diagnostics);
+        Assert.Equal("ELX0011", Assert.Single(outcome.Diagnostics).Id);
+        Assert.Empty(outcome.Result.Results.Single().GeneratedSources);
         Assert.Empty(outcome.CompilationProblems);
     }
 }

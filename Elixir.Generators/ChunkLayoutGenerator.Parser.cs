@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Elixir.Generators.Specs;
@@ -16,64 +15,83 @@ public sealed partial class ChunkLayoutGenerator
     {
         private const string TensorAttributeName = "Elixir.Layout.TensorAttribute";
 
-        // Members the emitter writes into the layout, its DeviceViews and its StateCounter; a tensor with one
-        // of these names would collide with them.
-        private static readonly ImmutableHashSet<string> ReservedNames = ImmutableHashSet.Create(
-            System.StringComparer.Ordinal,
-            "LayoutName", "TensorCount", "DimensionNames", "CreateTable", "CreateStateCounter", "Bind", "Binding",
-            "Device", "DeviceViews", "StateCounter", "Table", "Count", "Transition", "NameOf", "Item",
-            "AllFree", "AllCompute", "AllHold", "AllHoldAfterBackward", "AllReadyForReduce",
-            "Equals", "GetHashCode", "ToString", "GetType", "_binding");
-
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             var type = (INamedTypeSymbol)context.TargetSymbol;
             var declaration = (TypeDeclarationSyntax)context.TargetNode;
+            string metadataName = TypeNames.MetadataName(type);
+            if (!IsOnlyLayoutDeclaration(type, declaration, metadataName, context.SemanticModel.Compilation))
+            {
+                return ParseResult.None;
+            }
+
             var diagnostics = new List<DiagnosticInfo>();
             CheckDeclaration(type, declaration, diagnostics);
+            LayoutArguments arguments = LayoutArguments.Read(type, context.Attributes[0], declaration.Identifier.GetLocation(), diagnostics);
+            List<IPropertySymbol> properties = TensorProperties(type);
+            List<TensorSpec> tensors = ReadTensors(type, properties, arguments, diagnostics, cancellationToken);
+            if (diagnostics.Count == 0 && properties.Count == 0)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayoutMustDeclareTensors, declaration.Identifier.GetLocation(), type.Name));
+            }
 
-            AttributeData layoutAttribute = context.Attributes[0];
-            long capacity = NamedArgument(layoutAttribute, "ChunkCapacity") is { Value: long c } ? c : 0;
-            ImmutableHashSet<string>? declaredDimensions = NamedArgument(layoutAttribute, "Dimensions") is { Kind: TypedConstantKind.Array } d
-                ? d.Values.Select(v => v.Value as string ?? string.Empty).ToImmutableHashSet(System.StringComparer.Ordinal)
-                : null;
-
-            List<TensorSpec> tensors = ReadTensors(type, capacity, declaredDimensions, diagnostics, cancellationToken);
-            LayoutSpec? layout = diagnostics.Count == 0
-                ? new LayoutSpec(Namespace(type), ContainingTypes(type), type.Name, tensors.ToEquatableArray())
-                : null;
-            return new ParseResult(layout, diagnostics.ToEquatableArray());
+            string hintName = Identifiers.HintName(metadataName);
+            return diagnostics.Count == 0
+                ? new ParseResult(
+                    new LayoutSpec(TypeNames.Namespace(type), TypeNames.ContainingTypes(type), type.Name, hintName, tensors.ToEquatableArray()),
+                    null,
+                    EquatableArray<DiagnosticInfo>.Empty)
+                : new ParseResult(null, StubReader.Read(type, hintName, properties, context.SemanticModel, cancellationToken), diagnostics.ToEquatableArray());
         }
+
+        // The compiler already reports a second [ChunkLayout] on another part of the same type (CS0579) and two
+        // types of one name (CS0101); generating for both would add the same hint name twice, which stops the
+        // generator for the whole compilation.
+        private static bool IsOnlyLayoutDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration, string metadataName, Compilation compilation)
+        {
+            SyntaxReference? first = type.GetAttributes()
+                .FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == ChunkLayoutAttributeName)?
+                .ApplicationSyntaxReference;
+            bool firstIsHere = first is not null
+                && first.SyntaxTree == declaration.SyntaxTree
+                && declaration.Span.Contains(first.Span);
+            return firstIsHere && SymbolEqualityComparer.Default.Equals(compilation.GetTypeByMetadataName(metadataName), type);
+        }
+
+        private static List<IPropertySymbol> TensorProperties(INamedTypeSymbol type) => type.GetMembers()
+            .OfType<IPropertySymbol>()
+            .Where(p => TensorAttribute(p) is not null)
+            .ToList();
+
+        private static AttributeData? TensorAttribute(IPropertySymbol property) =>
+            property.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == TensorAttributeName);
 
         private static List<TensorSpec> ReadTensors(
             INamedTypeSymbol type,
-            long capacity,
-            ImmutableHashSet<string>? declaredDimensions,
+            List<IPropertySymbol> properties,
+            LayoutArguments arguments,
             List<DiagnosticInfo> diagnostics,
             CancellationToken cancellationToken)
         {
             var tensors = new List<TensorSpec>();
             var names = new HashSet<string>(System.StringComparer.Ordinal);
-            foreach (IPropertySymbol property in type.GetMembers().OfType<IPropertySymbol>())
+            var externalNames = new Dictionary<string, string>(System.StringComparer.Ordinal);
+            foreach (IPropertySymbol property in properties)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                AttributeData? tensorAttribute = property.GetAttributes()
-                    .FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == TensorAttributeName);
-                if (tensorAttribute is null)
-                {
-                    continue;
-                }
-
-                var context = new TensorContext(property, tensorAttribute, diagnostics, cancellationToken);
+                var context = new TensorContext(property, TensorAttribute(property)!, diagnostics, cancellationToken);
                 string? nameProblem = !names.Add(property.Name) ? "is declared more than once"
-                    : ReservedNames.Contains(property.Name) || property.Name == type.Name ? "collides with a member the layout generator emits"
+                    : ReservedNames.TensorNames.Contains(property.Name)
+                        ? $"collides with a member the layout generator emits; reserved names are {ReservedNames.TensorNameList}"
+                    : property.Name == type.Name ? "is the layout type's own name"
                     : null;
                 if (nameProblem is not null)
                 {
                     context.Report(DiagnosticDescriptors.TensorNameMustBeUnique, context.NameLocation, property.Name, nameProblem);
                 }
 
-                TensorSpec? tensor = ParseTensor(context, capacity, declaredDimensions);
+                string? externalName = ReadExternalName(context, nameProblem is null ? externalNames : null);
+                TensorSpec? tensor = ParseTensor(context, arguments, externalName);
                 if (tensor is not null)
                 {
                     tensors.Add(tensor);
@@ -81,6 +99,33 @@ public sealed partial class ChunkLayoutGenerator
             }
 
             return tensors;
+        }
+
+        // The declared external name (null when absent); checks it is non-empty and that the effective name
+        // (the property name when absent) is unique among the tensors seen so far.
+        private static string? ReadExternalName(TensorContext context, Dictionary<string, string>? externalNames)
+        {
+            string name = context.Property.Name;
+            string? declared = NamedArgument(context.Attribute, "ExternalName")?.Value as string;
+            Location? location = context.NamedArgumentLocation("ExternalName");
+            if (declared is not null && declared.Trim().Length == 0)
+            {
+                context.Report(DiagnosticDescriptors.InvalidExternalName, location, name, "it is empty; give a name or leave ExternalName unset to use the property name");
+                return null;
+            }
+
+            string effective = declared ?? name;
+            if (externalNames is not null && externalNames.TryGetValue(effective, out string? owner))
+            {
+                string which = declared is null ? $"its property name '{effective}'" : $"'{effective}'";
+                context.Report(DiagnosticDescriptors.InvalidExternalName, location, name, $"{which} is already the external name of tensor '{owner}'");
+            }
+            else
+            {
+                externalNames?.Add(effective, name);
+            }
+
+            return declared;
         }
 
         private static void CheckDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics)
@@ -94,12 +139,19 @@ public sealed partial class ChunkLayoutGenerator
             string? problem = type.TypeParameters.Length > 0 ? "it is generic"
                 : type.IsRefLikeType ? "it is a ref struct"
                 : type.IsRecord ? "it is a record struct, whose generated members would read the Span properties"
+                : type.IsFileLocal ? "it is a file-local type, which the generated file cannot extend"
+                : ReservedNames.LayoutMembers.Contains(type.Name)
+                    ? $"its name is also the name of a member the generator emits into it; reserved names are {ReservedNames.LayoutMemberList}"
                 : null;
             for (INamedTypeSymbol? outer = type.ContainingType; problem is null && outer is not null; outer = outer.ContainingType)
             {
                 if (outer.IsGenericType)
                 {
                     problem = $"it is nested in generic type '{outer.Name}'";
+                }
+                else if (outer.IsFileLocal)
+                {
+                    problem = $"it is nested in file-local type '{outer.Name}', which the generated file cannot extend";
                 }
                 else if (!outer.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword)))
                 {
@@ -113,7 +165,7 @@ public sealed partial class ChunkLayoutGenerator
             }
         }
 
-        private static TensorSpec? ParseTensor(TensorContext context, long capacity, ImmutableHashSet<string>? declaredDimensions)
+        private static TensorSpec? ParseTensor(TensorContext context, LayoutArguments arguments, string? externalName)
         {
             IPropertySymbol property = context.Property;
             string? shapeProblem = property.IsStatic ? "it is static"
@@ -143,20 +195,20 @@ public sealed partial class ChunkLayoutGenerator
                 return null;
             }
 
-            EquatableArray<DimensionSpec>? dimensions = ShapeReader.Read(context, declaredDimensions, elementInfo.Value.Size, out long? constantElements);
+            EquatableArray<DimensionSpec>? dimensions = ShapeReader.Read(context, arguments.Dimensions, elementInfo.Value.Size, out long? constantElements);
             if (dimensions is null)
             {
                 return null;
             }
 
-            if (constantElements is long elements && capacity > 0 && elements > capacity)
+            if (constantElements is long elements && arguments.Capacity > 0 && elements > arguments.Capacity)
             {
                 context.Report(
                     DiagnosticDescriptors.TensorExceedsChunkCapacity,
                     context.NameLocation,
                     property.Name,
                     elements.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    capacity.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    arguments.Capacity.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 return null;
             }
 
@@ -168,7 +220,8 @@ public sealed partial class ChunkLayoutGenerator
                 elementInfo.Value.DType,
                 elementInfo.Value.Size,
                 dimensions.Value,
-                multiUse);
+                multiUse,
+                externalName);
         }
 
         private static bool IsSpan(ITypeSymbol type) =>
@@ -194,28 +247,6 @@ public sealed partial class ChunkLayoutGenerator
             }
 
             return null;
-        }
-
-        private static string Namespace(INamedTypeSymbol type) =>
-            type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString();
-
-        private static EquatableArray<string> ContainingTypes(INamedTypeSymbol type)
-        {
-            var declarations = new List<string>();
-            for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
-            {
-                string keyword = (outer.IsRecord, outer.TypeKind) switch
-                {
-                    (true, TypeKind.Struct) => "record struct",
-                    (true, _) => "record",
-                    (_, TypeKind.Struct) => "struct",
-                    (_, TypeKind.Interface) => "interface",
-                    _ => "class",
-                };
-                declarations.Insert(0, $"partial {keyword} {outer.Name}");
-            }
-
-            return declarations.ToEquatableArray();
         }
 
         // The implementing declaration must repeat the accessibility and 'readonly' of the defining one.

@@ -32,8 +32,16 @@ public sealed partial class ChunkLayoutGenerator : IIncrementalGenerator
             .SelectMany(static (result, _) => result.Diagnostics)
             .WithTrackingName(StepNames.Diagnostics);
 
+        IncrementalValuesProvider<StubSpec> stubs = results
+            .Where(static result => result.Stub is not null)
+            .Select(static (result, _) => result.Stub!)
+            .WithTrackingName(StepNames.Stubs);
+
         context.RegisterSourceOutput(layouts, static (output, layout) =>
-            output.AddSource(Emitter.HintName(layout), Emitter.Emit(layout)));
+            output.AddSource(layout.HintName, Emitter.Emit(layout)));
+
+        context.RegisterSourceOutput(stubs, static (output, stub) =>
+            output.AddSource(stub.HintName, Emitter.EmitStub(stub)));
 
         context.RegisterSourceOutput(diagnostics, static (output, diagnostic) =>
             output.ReportDiagnostic(diagnostic.ToDiagnostic()));

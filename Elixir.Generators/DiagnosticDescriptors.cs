@@ -47,6 +47,26 @@ internal static class DiagnosticDescriptors
         "Unsupported layout declaration",
         "Layout type '{0}' cannot be generated: {1}");
 
+    public static readonly DiagnosticDescriptor DimensionExpressionTooComplex = Error(
+        "ELX0009",
+        "Dimension expression too complex",
+        "Tensor '{0}' dimension '{1}' is too complex: {2}");
+
+    public static readonly DiagnosticDescriptor InvalidLayoutArgument = Error(
+        "ELX0010",
+        "Invalid ChunkLayout argument",
+        "Layout '{0}' has an invalid {1}: {2}");
+
+    public static readonly DiagnosticDescriptor LayoutMustDeclareTensors = Error(
+        "ELX0011",
+        "Layout declares no tensors",
+        "Layout '{0}' declares no tensors; mark at least one 'partial Span<T>' property with [Tensor]");
+
+    public static readonly DiagnosticDescriptor InvalidExternalName = Error(
+        "ELX0012",
+        "Invalid tensor external name",
+        "Tensor '{0}' has an invalid ExternalName: {1}");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

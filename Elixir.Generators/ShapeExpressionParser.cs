@@ -4,28 +4,55 @@ using Elixir.Generators.Specs;
 namespace Elixir.Generators;
 
 /// <summary>
-/// Parses a dimension expression: integer literals, identifiers, <c>+ - * /</c> with the usual precedence
-/// (left associative) and parentheses. Whitespace is ignored.
+/// Parses a dimension expression: integer literals (ASCII digits), identifiers, <c>+ - * /</c> with the usual
+/// precedence (left associative) and parentheses. Whitespace is ignored.
 /// </summary>
+/// <remarks>
+/// Operators are read in loops and only parentheses recurse, after the depth is checked, so no input can
+/// exhaust the compiler's stack; the length and operator limits also bound the depth of the tree every later
+/// stage walks recursively (folding, equality in the incremental cache, the emitted nested calls).
+/// </remarks>
 internal sealed class ShapeExpressionParser
 {
+    /// <summary>The longest expression accepted, in characters.</summary>
+    public const int MaxLength = 512;
+
+    /// <summary>The deepest parenthesis nesting accepted.</summary>
+    public const int MaxDepth = 16;
+
+    /// <summary>The most binary operators one expression may use.</summary>
+    public const int MaxOperators = 64;
+
     private readonly string _text;
     private int _position;
+    private int _depth;
+    private int _operators;
 
     private ShapeExpressionParser(string text) => _text = text;
 
-    /// <summary>Parses <paramref name="text"/>; on failure returns null and sets <paramref name="error"/>.</summary>
-    public static ShapeNode? TryParse(string text, out string error)
+    /// <summary>
+    /// Parses <paramref name="text"/>; on failure returns null and sets <paramref name="error"/>, and sets
+    /// <paramref name="tooComplex"/> when the failure is one of the limits rather than the syntax.
+    /// </summary>
+    public static ShapeNode? TryParse(string text, out string error, out bool tooComplex)
     {
-        var parser = new ShapeExpressionParser(text);
         error = string.Empty;
+        tooComplex = false;
+        if (text.Length > MaxLength)
+        {
+            error = $"it is {Number(text.Length)} characters long; the limit is {Number(MaxLength)}";
+            tooComplex = true;
+            return null;
+        }
+
+        var parser = new ShapeExpressionParser(text);
         try
         {
             ShapeNode node = parser.ParseSum();
             parser.SkipWhitespace();
             if (parser._position != text.Length)
             {
-                throw new ShapeSyntaxException($"unexpected '{text[parser._position]}' at position {parser._position}");
+                throw parser.Unexpected();
             }
 
             return node;
@@ -33,9 +60,17 @@ internal sealed class ShapeExpressionParser
         catch (ShapeSyntaxException e)
         {
             error = e.Message;
+            tooComplex = e.IsLimit;
             return null;
         }
     }
+
+    /// <summary>Parses <paramref name="text"/>; on failure returns null and sets <paramref name="error"/>.</summary>
+    public static ShapeNode? TryParse(string text, out string error) => TryParse(text, out error, out _);
+
+    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static bool IsAsciiDigit(char c) => c is >= '0' and <= '9';
 
     private ShapeNode ParseSum()
     {
@@ -70,6 +105,11 @@ internal sealed class ShapeExpressionParser
         char c = _text[_position];
         if (c == '(')
         {
+            if (++_depth > MaxDepth)
+            {
+                throw new ShapeSyntaxException($"it nests parentheses more than {Number(MaxDepth)} deep", isLimit: true);
+            }
+
             _position++;
             ShapeNode inner = ParseSum();
             if (!TryConsume(')', ')', out _))
@@ -77,13 +117,14 @@ internal sealed class ShapeExpressionParser
                 throw new ShapeSyntaxException("missing ')'");
             }
 
+            _depth--;
             return inner;
         }
 
         int start = _position;
-        if (char.IsDigit(c))
+        if (IsAsciiDigit(c))
         {
-            while (_position < _text.Length && char.IsDigit(_text[_position]))
+            while (_position < _text.Length && IsAsciiDigit(_text[_position]))
             {
                 _position++;
             }
@@ -107,7 +148,18 @@ internal sealed class ShapeExpressionParser
             return new NamedNode(_text.Substring(start, _position - start));
         }
 
-        throw new ShapeSyntaxException($"unexpected '{c}' at position {_position}");
+        throw Unexpected();
+    }
+
+    private ShapeSyntaxException Unexpected()
+    {
+        char c = _text[_position];
+        string code = "U+" + ((int)c).ToString("X4", CultureInfo.InvariantCulture);
+        return char.IsDigit(c)
+            ? new ShapeSyntaxException($"'{c}' ({code}) at position {Number(_position)} is not an ASCII digit; write numbers with 0-9")
+            : char.IsControl(c) || char.IsWhiteSpace(c) || char.IsSurrogate(c)
+                ? new ShapeSyntaxException($"unexpected {code} at position {Number(_position)}")
+                : new ShapeSyntaxException($"unexpected '{c}' at position {Number(_position)}");
     }
 
     private bool TryConsume(char first, char second, out char consumed)
@@ -116,6 +168,11 @@ internal sealed class ShapeExpressionParser
         consumed = '\0';
         if (_position < _text.Length && (_text[_position] == first || _text[_position] == second))
         {
+            if (first != ')' && ++_operators > MaxOperators)
+            {
+                throw new ShapeSyntaxException($"it has more than {Number(MaxOperators)} operators", isLimit: true);
+            }
+
             consumed = _text[_position++];
             return true;
         }
@@ -133,9 +190,9 @@ internal sealed class ShapeExpressionParser
 
     private sealed class ShapeSyntaxException : System.Exception
     {
-        public ShapeSyntaxException(string message)
-            : base(message)
-        {
-        }
+        public ShapeSyntaxException(string message, bool isLimit = false)
+            : base(message) => IsLimit = isLimit;
+
+        public bool IsLimit { get; }
     }
 }

@@ -19,10 +19,17 @@ internal static class ShapeReader
     {
         constantElements = null;
         ImmutableArray<TypedConstant> arguments = context.Attribute.ConstructorArguments;
+        // [Tensor(null)] passes a null array, whose Values are a default (not empty) ImmutableArray.
+        if (arguments.Length == 1 && arguments[0].Kind == TypedConstantKind.Array && arguments[0].IsNull)
+        {
+            context.Report(DiagnosticDescriptors.InvalidShape, context.WholeAttributeLocation, context.Property.Name, "its shape is null");
+            return null;
+        }
+
         ImmutableArray<TypedConstant> values = arguments.Length == 1 && arguments[0].Kind == TypedConstantKind.Array
             ? arguments[0].Values
             : ImmutableArray<TypedConstant>.Empty;
-        if (values.IsEmpty)
+        if (values.IsDefaultOrEmpty)
         {
             context.Report(DiagnosticDescriptors.InvalidShape, context.WholeAttributeLocation, context.Property.Name, "it has no dimensions");
             return null;
@@ -34,8 +41,15 @@ internal static class ShapeReader
         bool overflows = false;
         for (int i = 0; i < values.Length; i++)
         {
-            string text = values[i].Value as string ?? string.Empty;
-            DimensionSpec? dimension = ReadDimension(context, text, context.DimensionLocation(i, values.Length), declaredDimensions, out long? constant);
+            Location? location = context.DimensionLocation(i, values.Length);
+            if (values[i].Value is not string text)
+            {
+                context.Report(
+                    DiagnosticDescriptors.InvalidShape, location, context.Property.Name, $"dimension {i.ToString(CultureInfo.InvariantCulture)} is null");
+                continue;
+            }
+
+            DimensionSpec? dimension = ReadDimension(context, text, location, declaredDimensions, out long? constant);
             if (dimension is null)
             {
                 continue;
@@ -75,10 +89,15 @@ internal static class ShapeReader
     {
         constant = null;
         string name = context.Property.Name;
-        ShapeNode? node = ShapeExpressionParser.TryParse(text, out string syntaxError);
+        ShapeNode? node = ShapeExpressionParser.TryParse(text, out string syntaxError, out bool tooComplex);
         if (node is null)
         {
-            context.Report(DiagnosticDescriptors.InvalidDimensionExpression, location, name, text, syntaxError);
+            context.Report(
+                tooComplex ? DiagnosticDescriptors.DimensionExpressionTooComplex : DiagnosticDescriptors.InvalidDimensionExpression,
+                location,
+                name,
+                Abbreviated(text),
+                syntaxError);
             return null;
         }
 
@@ -114,7 +133,22 @@ internal static class ShapeReader
             return null;
         }
 
+        if (folded.Value is null && ShapeSign.IsNeverPositive(node))
+        {
+            string names = string.Join(", ", NamedDimensions.Of(node).Distinct().OrderBy(n => n, System.StringComparer.Ordinal));
+            context.Report(
+                DiagnosticDescriptors.InvalidShape,
+                location,
+                name,
+                $"dimension '{text}' is at most 0 for every value of {names}; dimensions must be positive");
+            return null;
+        }
+
         constant = folded.Value;
         return new DimensionSpec(text, node);
     }
+
+    // Messages quote the expression; one too long to parse is cut so the message stays readable.
+    private static string Abbreviated(string text) =>
+        text.Length <= 40 ? text : text.Substring(0, 40) + "...";
 }

@@ -9,6 +9,9 @@ public static class StepNames
     /// <summary>The valid layout specs.</summary>
     public const string Layouts = "Layouts";
 
+    /// <summary>Placeholder implementations for rejected layouts.</summary>
+    public const string Stubs = "Stubs";
+
     /// <summary>The diagnostics, one per item.</summary>
     public const string Diagnostics = "Diagnostics";
 }

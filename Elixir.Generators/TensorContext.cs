@@ -53,6 +53,11 @@ internal sealed class TensorContext
             : WholeAttributeLocation;
     }
 
+    /// <summary>The location of named argument <paramref name="name"/> as written, or of the whole attribute.</summary>
+    public Location? NamedArgumentLocation(string name) =>
+        AttributeSyntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name)?.GetLocation()
+        ?? WholeAttributeLocation;
+
     public void Report(DiagnosticDescriptor descriptor, Location? location, params string[] arguments) =>
         _diagnostics.Add(DiagnosticInfo.Create(descriptor, location, arguments));
 }

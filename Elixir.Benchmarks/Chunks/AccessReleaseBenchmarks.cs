@@ -87,8 +87,8 @@ public class AccessReleaseBenchmarks
                 return;
             }
 
-            group.AccessChunk(chunk);
-            group.ReleaseChunk(chunk);
+            group.Gather(chunk);
+            group.Scatter(chunk);
             _done.SignalAndWait();
         }
     }

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Elixir.Cuda;
 using Elixir.Kernels;
+using Elixir.Kernels.Cuda;
 using Elixir.Memory;
 using Elixir.Numerics;
 

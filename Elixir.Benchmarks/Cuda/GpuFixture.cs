@@ -1,4 +1,5 @@
 using Elixir.Cuda;
+using Elixir.Memory.Cuda;
 
 namespace Elixir.Benchmarks.Cuda;
 

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Elixir.Collectives;
+using Elixir.Collectives.Nccl;
 using Elixir.Cuda;
 using Elixir.Interop;
 using Elixir.Memory;

@@ -14,10 +14,10 @@ internal static class TrainCommand
     private static readonly Option<string> s_dtype = DTypeOption.Create("Parameter type (fp16 and bf16 keep fp32 masters; fp16 scales the loss)");
     private static readonly Option<bool> s_offload = new("--offload") { Description = "Keep shards and optimizer state in host memory" };
     private static readonly Option<bool> s_prefetch = new("--prefetch") { Description = "Prefetch chunks by furthest next use after the first pass" };
-    private static readonly Option<int> s_steps = new("--steps") { Description = "Optimizer steps", DefaultValueFactory = _ => 200 };
+    private static readonly Option<int> s_steps = new("--steps") { Description = "Optimizer steps (0: save the initial weights)", DefaultValueFactory = _ => 200 };
     private static readonly Option<int> s_batch = new("--batch") { Description = "Sequences per step over all ranks (divisible by ranks × accumulation)", DefaultValueFactory = _ => 16 };
     private static readonly Option<int> s_accumulation = new("--accumulation") { Description = "Micro-batches per step", DefaultValueFactory = _ => 1 };
-    private static readonly Option<float> s_lr = new("--lr") { Description = "AdamW learning rate", DefaultValueFactory = _ => 3e-3f };
+    private static readonly Option<double> s_lr = new("--lr") { Description = "AdamW learning rate", DefaultValueFactory = _ => 3e-3 };
     private static readonly Option<float> s_clip = new("--clip") { Description = "Largest global gradient norm (0: no clipping)", DefaultValueFactory = _ => 1f };
     private static readonly Option<ulong> s_seed = new("--seed") { Description = "Seed of the initial parameters and the batches", DefaultValueFactory = _ => 1UL };
     private static readonly Option<int> s_logEvery = new("--log-every") { Description = "Steps between progress lines", DefaultValueFactory = _ => 10 };
@@ -85,8 +85,8 @@ internal static class TrainCommand
                 : $"--batch {batch} does not divide evenly over {ranks} ranks × {accumulation} accumulation steps.");
         }
 
-        float lr = result.GetValue(s_lr);
-        if (!(lr > 0f) || float.IsInfinity(lr))
+        double lr = result.GetValue(s_lr);
+        if (!(lr > 0) || double.IsInfinity(lr))
         {
             throw new CliException(ExitCodes.Usage, $"--lr must be positive and finite, got {lr}.");
         }
@@ -124,7 +124,7 @@ internal static class TrainCommand
             ParameterType = DTypeOption.Value(result, s_dtype),
             Offload = result.GetValue(s_offload),
             Prefetch = result.GetValue(s_prefetch),
-            Steps = Positive(result, s_steps),
+            Steps = NonNegative(result, s_steps),
             Batch = batch,
             Accumulation = accumulation,
             LearningRate = lr,
@@ -148,5 +148,12 @@ internal static class TrainCommand
     {
         int value = result.GetValue(option);
         return value > 0 ? value : throw new CliException(ExitCodes.Usage, $"{option.Name} must be positive, got {value}.");
+    }
+
+    // --steps 0 is allowed so that a run's starting point can be saved (with --checkpoint-dir) and inspected.
+    private static int NonNegative(ParseResult result, Option<int> option)
+    {
+        int value = result.GetValue(option);
+        return value >= 0 ? value : throw new CliException(ExitCodes.Usage, $"{option.Name} must be ≥ 0 (0 saves the initial weights), got {value}.");
     }
 }

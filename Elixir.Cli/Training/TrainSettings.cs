@@ -27,7 +27,7 @@ internal sealed record TrainSettings
     public required int Accumulation { get; init; }
 
     /// <summary>The AdamW learning rate.</summary>
-    public required float LearningRate { get; init; }
+    public required double LearningRate { get; init; }
 
     /// <summary>The largest global gradient norm; 0 disables clipping.</summary>
     public required float Clip { get; init; }

@@ -19,7 +19,7 @@ namespace Elixir.Cli.Training;
 internal static class TrainingRun
 {
     /// <summary>Weight decay of the matrices (biases and norm weights get none).</summary>
-    public const float WeightDecay = 0.01f;
+    public const double WeightDecay = 0.01;
 
     /// <summary>The file-name prefix of the checkpoints <c>elixir train</c> writes and resumes from.</summary>
     public const string CheckpointPrefix = "gpt2-char";
@@ -66,7 +66,7 @@ internal static class TrainingRun
             new AdamHyperParameters(LearningRate: settings.LearningRate, WeightDecay: WeightDecay),
             decoupled: true,
             new ParameterGroup<AdamHyperParameters>("no-decay", TensorSelectors.OneDimensional,
-                new AdamHyperParameters(LearningRate: settings.LearningRate, WeightDecay: 0f))),
+                new AdamHyperParameters(LearningRate: settings.LearningRate, WeightDecay: 0))),
     };
 
     private static TrainingOutcome RunRank(

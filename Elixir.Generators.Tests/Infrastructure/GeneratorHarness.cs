@@ -62,6 +62,19 @@ internal sealed record GeneratorOutcome(GeneratorDriverRunResult Result, Compila
     /// <summary>The single generated source; fails when there is not exactly one.</summary>
     public string SingleSource => Assert.Single(Result.Results.Single().GeneratedSources).SourceText.ToString();
 
+    /// <summary>The exception the generator threw (reported to users as CS8785), or null.</summary>
+    public Exception? Exception => Result.Results.Single().Exception;
+
+    /// <summary>Errors of the compilation including the generated code (test sources may lack doc comments).</summary>
+    public ImmutableArray<Diagnostic> CompilationErrors => CompilationProblems
+        .Where(d => d.Severity == DiagnosticSeverity.Error)
+        .ToImmutableArray();
+
+    /// <summary>Errors and warnings the compiler reports inside generated files.</summary>
+    public ImmutableArray<Diagnostic> GeneratedCodeProblems => CompilationProblems
+        .Where(d => d.Location.SourceTree is { } tree && Result.GeneratedTrees.Contains(tree))
+        .ToImmutableArray();
+
     /// <summary>Errors and warnings of the compilation including the generated code, generator diagnostics excluded.</summary>
     public ImmutableArray<Diagnostic> CompilationProblems => Output
         .GetDiagnostics(TestContext.Current.CancellationToken)

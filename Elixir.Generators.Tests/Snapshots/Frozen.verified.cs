@@ -34,7 +34,7 @@ partial struct Frozen : global::Elixir.Layout.IChunkLayout<Frozen>
         {
             throw new global::System.ArgumentException(
                 $"Layout 'Frozen' ({TensorCount} tensors) cannot use a binding for layout '{binding.Table.LayoutName}' ({binding.Table.Count} tensors).",
-                nameof(binding));
+                "binding");
         }
 
         return new Frozen(binding);
@@ -44,13 +44,13 @@ partial struct Frozen : global::Elixir.Layout.IChunkLayout<Frozen>
     public static global::Elixir.Layout.LayoutTable CreateTable(global::Elixir.Layout.LayoutDimensions dimensions, int alignmentBytes = 0)
     {
         global::System.ArgumentNullException.ThrowIfNull(dimensions);
-        var builder = new global::Elixir.Layout.LayoutTableBuilder(LayoutName, 1, alignmentBytes);
+        global::Elixir.Layout.LayoutTableBuilder builder = new global::Elixir.Layout.LayoutTableBuilder(LayoutName, 1, alignmentBytes);
         long dim_N = builder.Dimension(dimensions, "N");
 
         // Values ["N", "2"]
         {
-            var d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Values", "N");
-            var d1 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Values", "2");
+            global::Elixir.Layout.DimensionEvaluator d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Values", "N");
+            global::Elixir.Layout.DimensionEvaluator d1 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Values", "2");
             builder.Add("Values", global::Elixir.Numerics.DType.BFloat16, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(dim_N), d1.Result(2L)));
         }
 
@@ -71,64 +71,15 @@ partial struct Frozen : global::Elixir.Layout.IChunkLayout<Frozen>
     }
 
     /// <summary>The per-tensor states of one instance of the layout and the number of tensors in each state.</summary>
-    public sealed class StateCounter : global::Elixir.Layout.ITensorStateCounter
+    public sealed class StateCounter : global::Elixir.Layout.TensorStateCounter
     {
-        private static readonly string[] s_names = new string[] { "Values" };
-
-        private readonly global::Elixir.Layout.TensorState[] _states = new global::Elixir.Layout.TensorState[1];
-        private readonly int[] _counts = new int[global::Elixir.Layout.TensorStateRules.StateCount];
-
         /// <summary>Creates a counter with every tensor free.</summary>
-        public StateCounter() => _counts[(int)global::Elixir.Layout.TensorState.Free] = 1;
-
-        /// <summary>The number of tensors tracked.</summary>
-        public int TensorCount => 1;
-
-        /// <summary>The current state of tensor <paramref name="tensor"/>.</summary>
-        public global::Elixir.Layout.TensorState this[int tensor] => _states[CheckIndex(tensor)];
-
-        /// <summary>How many tensors are in <paramref name="state"/>.</summary>
-        public int Count(global::Elixir.Layout.TensorState state) => (uint)state < (uint)_counts.Length
-            ? _counts[(int)state]
-            : throw new global::System.ArgumentOutOfRangeException(nameof(state), state, "Unknown tensor state.");
-
-        /// <summary>True when every tensor is Free.</summary>
-        public bool AllFree => _counts[(int)global::Elixir.Layout.TensorState.Free] == 1;
-
-        /// <summary>True when every tensor is Compute.</summary>
-        public bool AllCompute => _counts[(int)global::Elixir.Layout.TensorState.Compute] == 1;
-
-        /// <summary>True when every tensor is Hold.</summary>
-        public bool AllHold => _counts[(int)global::Elixir.Layout.TensorState.Hold] == 1;
-
-        /// <summary>True when every tensor is HoldAfterBackward.</summary>
-        public bool AllHoldAfterBackward => _counts[(int)global::Elixir.Layout.TensorState.HoldAfterBackward] == 1;
-
-        /// <summary>True when every tensor is ReadyForReduce.</summary>
-        public bool AllReadyForReduce => _counts[(int)global::Elixir.Layout.TensorState.ReadyForReduce] == 1;
-
-        /// <summary>Moves a tensor to <paramref name="to"/>; an illegal transition throws and changes nothing.</summary>
-        public void Transition(int tensor, global::Elixir.Layout.TensorState to)
+        public StateCounter()
+            : base("Frozen", new string[] { "Values" })
         {
-            global::Elixir.Layout.TensorState from = _states[CheckIndex(tensor)];
-            if (!global::Elixir.Layout.TensorStateRules.IsLegal(from, to))
-            {
-                throw new global::Elixir.Layout.IllegalStateTransitionException(s_names[tensor], from, to);
-            }
-
-            _counts[(int)from]--;
-            _counts[(int)to]++;
-            _states[tensor] = to;
         }
 
-        /// <summary>The name of tensor <paramref name="tensor"/>.</summary>
-        public string NameOf(int tensor) => s_names[CheckIndex(tensor)];
-
         /// <summary>The current state of <c>Values</c>.</summary>
-        public global::Elixir.Layout.TensorState Values => _states[0];
-
-        private static int CheckIndex(int tensor) => (uint)tensor < 1u
-            ? tensor
-            : throw new global::System.ArgumentOutOfRangeException(nameof(tensor), tensor, "Layout 'Frozen' has 1 tensors.");
+        public global::Elixir.Layout.TensorState Values => this[0];
     }
 }

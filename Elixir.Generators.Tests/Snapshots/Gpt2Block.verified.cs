@@ -36,7 +36,7 @@ namespace Elixir.Samples.Layouts
             {
                 throw new global::System.ArgumentException(
                     $"Layout 'Gpt2Block' ({TensorCount} tensors) cannot use a binding for layout '{binding.Table.LayoutName}' ({binding.Table.Count} tensors).",
-                    nameof(binding));
+                    "binding");
             }
 
             return new Gpt2Block(binding);
@@ -46,83 +46,83 @@ namespace Elixir.Samples.Layouts
         public static global::Elixir.Layout.LayoutTable CreateTable(global::Elixir.Layout.LayoutDimensions dimensions, int alignmentBytes = 0)
         {
             global::System.ArgumentNullException.ThrowIfNull(dimensions);
-            var builder = new global::Elixir.Layout.LayoutTableBuilder(LayoutName, 12, alignmentBytes);
+            global::Elixir.Layout.LayoutTableBuilder builder = new global::Elixir.Layout.LayoutTableBuilder(LayoutName, 12, alignmentBytes);
             long dim_C = builder.Dimension(dimensions, "C");
 
             // Ln1Weight ["C"]
             {
-                var d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Ln1Weight", "C");
-                builder.Add("Ln1Weight", global::Elixir.Numerics.DType.Float32, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(dim_C)));
+                global::Elixir.Layout.DimensionEvaluator d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Ln1Weight", "C");
+                builder.Add("Ln1Weight", global::Elixir.Numerics.DType.Float32, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(dim_C)), "ln_1.weight");
             }
 
             // Ln1Bias ["C"]
             {
-                var d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Ln1Bias", "C");
-                builder.Add("Ln1Bias", global::Elixir.Numerics.DType.Float32, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(dim_C)));
+                global::Elixir.Layout.DimensionEvaluator d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Ln1Bias", "C");
+                builder.Add("Ln1Bias", global::Elixir.Numerics.DType.Float32, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(dim_C)), "ln_1.bias");
             }
 
             // AttnQkvWeight ["C", "3*C"]
             {
-                var d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "AttnQkvWeight", "C");
-                var d1 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "AttnQkvWeight", "3*C");
-                builder.Add("AttnQkvWeight", global::Elixir.Numerics.DType.Float32, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(dim_C), d1.Result(d1.Multiply(3L, dim_C))));
+                global::Elixir.Layout.DimensionEvaluator d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "AttnQkvWeight", "C");
+                global::Elixir.Layout.DimensionEvaluator d1 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "AttnQkvWeight", "3*C");
+                builder.Add("AttnQkvWeight", global::Elixir.Numerics.DType.Float32, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(dim_C), d1.Result(d1.Multiply(3L, dim_C))), "attn.c_attn.weight");
             }
 
             // AttnQkvBias ["3*C"]
             {
-                var d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "AttnQkvBias", "3*C");
-                builder.Add("AttnQkvBias", global::Elixir.Numerics.DType.Float32, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(d0.Multiply(3L, dim_C))));
+                global::Elixir.Layout.DimensionEvaluator d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "AttnQkvBias", "3*C");
+                builder.Add("AttnQkvBias", global::Elixir.Numerics.DType.Float32, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(d0.Multiply(3L, dim_C))), "attn.c_attn.bias");
             }
 
             // AttnProjWeight ["C", "C"]
             {
-                var d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "AttnProjWeight", "C");
-                var d1 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "AttnProjWeight", "C");
-                builder.Add("AttnProjWeight", global::Elixir.Numerics.DType.Float32, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(dim_C), d1.Result(dim_C)));
+                global::Elixir.Layout.DimensionEvaluator d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "AttnProjWeight", "C");
+                global::Elixir.Layout.DimensionEvaluator d1 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "AttnProjWeight", "C");
+                builder.Add("AttnProjWeight", global::Elixir.Numerics.DType.Float32, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(dim_C), d1.Result(dim_C)), "attn.c_proj.weight");
             }
 
             // AttnProjBias ["C"]
             {
-                var d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "AttnProjBias", "C");
-                builder.Add("AttnProjBias", global::Elixir.Numerics.DType.Float32, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(dim_C)));
+                global::Elixir.Layout.DimensionEvaluator d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "AttnProjBias", "C");
+                builder.Add("AttnProjBias", global::Elixir.Numerics.DType.Float32, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(dim_C)), "attn.c_proj.bias");
             }
 
             // Ln2Weight ["C"]
             {
-                var d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Ln2Weight", "C");
-                builder.Add("Ln2Weight", global::Elixir.Numerics.DType.Float32, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(dim_C)));
+                global::Elixir.Layout.DimensionEvaluator d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Ln2Weight", "C");
+                builder.Add("Ln2Weight", global::Elixir.Numerics.DType.Float32, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(dim_C)), "ln_2.weight");
             }
 
             // Ln2Bias ["C"]
             {
-                var d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Ln2Bias", "C");
-                builder.Add("Ln2Bias", global::Elixir.Numerics.DType.Float32, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(dim_C)));
+                global::Elixir.Layout.DimensionEvaluator d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Ln2Bias", "C");
+                builder.Add("Ln2Bias", global::Elixir.Numerics.DType.Float32, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(dim_C)), "ln_2.bias");
             }
 
             // MlpFcWeight ["C", "4*C"]
             {
-                var d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "MlpFcWeight", "C");
-                var d1 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "MlpFcWeight", "4*C");
-                builder.Add("MlpFcWeight", global::Elixir.Numerics.DType.Float32, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(dim_C), d1.Result(d1.Multiply(4L, dim_C))));
+                global::Elixir.Layout.DimensionEvaluator d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "MlpFcWeight", "C");
+                global::Elixir.Layout.DimensionEvaluator d1 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "MlpFcWeight", "4*C");
+                builder.Add("MlpFcWeight", global::Elixir.Numerics.DType.Float32, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(dim_C), d1.Result(d1.Multiply(4L, dim_C))), "mlp.c_fc.weight");
             }
 
             // MlpFcBias ["4*C"]
             {
-                var d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "MlpFcBias", "4*C");
-                builder.Add("MlpFcBias", global::Elixir.Numerics.DType.Float32, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(d0.Multiply(4L, dim_C))));
+                global::Elixir.Layout.DimensionEvaluator d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "MlpFcBias", "4*C");
+                builder.Add("MlpFcBias", global::Elixir.Numerics.DType.Float32, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(d0.Multiply(4L, dim_C))), "mlp.c_fc.bias");
             }
 
             // MlpProjWeight ["4*C", "C"]
             {
-                var d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "MlpProjWeight", "4*C");
-                var d1 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "MlpProjWeight", "C");
-                builder.Add("MlpProjWeight", global::Elixir.Numerics.DType.Float32, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(d0.Multiply(4L, dim_C)), d1.Result(dim_C)));
+                global::Elixir.Layout.DimensionEvaluator d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "MlpProjWeight", "4*C");
+                global::Elixir.Layout.DimensionEvaluator d1 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "MlpProjWeight", "C");
+                builder.Add("MlpProjWeight", global::Elixir.Numerics.DType.Float32, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(d0.Multiply(4L, dim_C)), d1.Result(dim_C)), "mlp.c_proj.weight");
             }
 
             // MlpProjBias ["C"]
             {
-                var d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "MlpProjBias", "C");
-                builder.Add("MlpProjBias", global::Elixir.Numerics.DType.Float32, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(dim_C)));
+                global::Elixir.Layout.DimensionEvaluator d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "MlpProjBias", "C");
+                builder.Add("MlpProjBias", global::Elixir.Numerics.DType.Float32, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(dim_C)), "mlp.c_proj.bias");
             }
 
             return builder.Build();
@@ -186,98 +186,49 @@ namespace Elixir.Samples.Layouts
         }
 
         /// <summary>The per-tensor states of one instance of the layout and the number of tensors in each state.</summary>
-        public sealed class StateCounter : global::Elixir.Layout.ITensorStateCounter
+        public sealed class StateCounter : global::Elixir.Layout.TensorStateCounter
         {
-            private static readonly string[] s_names = new string[] { "Ln1Weight", "Ln1Bias", "AttnQkvWeight", "AttnQkvBias", "AttnProjWeight", "AttnProjBias", "Ln2Weight", "Ln2Bias", "MlpFcWeight", "MlpFcBias", "MlpProjWeight", "MlpProjBias" };
-
-            private readonly global::Elixir.Layout.TensorState[] _states = new global::Elixir.Layout.TensorState[12];
-            private readonly int[] _counts = new int[global::Elixir.Layout.TensorStateRules.StateCount];
-
             /// <summary>Creates a counter with every tensor free.</summary>
-            public StateCounter() => _counts[(int)global::Elixir.Layout.TensorState.Free] = 12;
-
-            /// <summary>The number of tensors tracked.</summary>
-            public int TensorCount => 12;
-
-            /// <summary>The current state of tensor <paramref name="tensor"/>.</summary>
-            public global::Elixir.Layout.TensorState this[int tensor] => _states[CheckIndex(tensor)];
-
-            /// <summary>How many tensors are in <paramref name="state"/>.</summary>
-            public int Count(global::Elixir.Layout.TensorState state) => (uint)state < (uint)_counts.Length
-                ? _counts[(int)state]
-                : throw new global::System.ArgumentOutOfRangeException(nameof(state), state, "Unknown tensor state.");
-
-            /// <summary>True when every tensor is Free.</summary>
-            public bool AllFree => _counts[(int)global::Elixir.Layout.TensorState.Free] == 12;
-
-            /// <summary>True when every tensor is Compute.</summary>
-            public bool AllCompute => _counts[(int)global::Elixir.Layout.TensorState.Compute] == 12;
-
-            /// <summary>True when every tensor is Hold.</summary>
-            public bool AllHold => _counts[(int)global::Elixir.Layout.TensorState.Hold] == 12;
-
-            /// <summary>True when every tensor is HoldAfterBackward.</summary>
-            public bool AllHoldAfterBackward => _counts[(int)global::Elixir.Layout.TensorState.HoldAfterBackward] == 12;
-
-            /// <summary>True when every tensor is ReadyForReduce.</summary>
-            public bool AllReadyForReduce => _counts[(int)global::Elixir.Layout.TensorState.ReadyForReduce] == 12;
-
-            /// <summary>Moves a tensor to <paramref name="to"/>; an illegal transition throws and changes nothing.</summary>
-            public void Transition(int tensor, global::Elixir.Layout.TensorState to)
+            public StateCounter()
+                : base("Gpt2Block", new string[] { "Ln1Weight", "Ln1Bias", "AttnQkvWeight", "AttnQkvBias", "AttnProjWeight", "AttnProjBias", "Ln2Weight", "Ln2Bias", "MlpFcWeight", "MlpFcBias", "MlpProjWeight", "MlpProjBias" })
             {
-                global::Elixir.Layout.TensorState from = _states[CheckIndex(tensor)];
-                if (!global::Elixir.Layout.TensorStateRules.IsLegal(from, to))
-                {
-                    throw new global::Elixir.Layout.IllegalStateTransitionException(s_names[tensor], from, to);
-                }
-
-                _counts[(int)from]--;
-                _counts[(int)to]++;
-                _states[tensor] = to;
             }
 
-            /// <summary>The name of tensor <paramref name="tensor"/>.</summary>
-            public string NameOf(int tensor) => s_names[CheckIndex(tensor)];
-
             /// <summary>The current state of <c>Ln1Weight</c>.</summary>
-            public global::Elixir.Layout.TensorState Ln1Weight => _states[0];
+            public global::Elixir.Layout.TensorState Ln1Weight => this[0];
 
             /// <summary>The current state of <c>Ln1Bias</c>.</summary>
-            public global::Elixir.Layout.TensorState Ln1Bias => _states[1];
+            public global::Elixir.Layout.TensorState Ln1Bias => this[1];
 
             /// <summary>The current state of <c>AttnQkvWeight</c>.</summary>
-            public global::Elixir.Layout.TensorState AttnQkvWeight => _states[2];
+            public global::Elixir.Layout.TensorState AttnQkvWeight => this[2];
 
             /// <summary>The current state of <c>AttnQkvBias</c>.</summary>
-            public global::Elixir.Layout.TensorState AttnQkvBias => _states[3];
+            public global::Elixir.Layout.TensorState AttnQkvBias => this[3];
 
             /// <summary>The current state of <c>AttnProjWeight</c>.</summary>
-            public global::Elixir.Layout.TensorState AttnProjWeight => _states[4];
+            public global::Elixir.Layout.TensorState AttnProjWeight => this[4];
 
             /// <summary>The current state of <c>AttnProjBias</c>.</summary>
-            public global::Elixir.Layout.TensorState AttnProjBias => _states[5];
+            public global::Elixir.Layout.TensorState AttnProjBias => this[5];
 
             /// <summary>The current state of <c>Ln2Weight</c>.</summary>
-            public global::Elixir.Layout.TensorState Ln2Weight => _states[6];
+            public global::Elixir.Layout.TensorState Ln2Weight => this[6];
 
             /// <summary>The current state of <c>Ln2Bias</c>.</summary>
-            public global::Elixir.Layout.TensorState Ln2Bias => _states[7];
+            public global::Elixir.Layout.TensorState Ln2Bias => this[7];
 
             /// <summary>The current state of <c>MlpFcWeight</c>.</summary>
-            public global::Elixir.Layout.TensorState MlpFcWeight => _states[8];
+            public global::Elixir.Layout.TensorState MlpFcWeight => this[8];
 
             /// <summary>The current state of <c>MlpFcBias</c>.</summary>
-            public global::Elixir.Layout.TensorState MlpFcBias => _states[9];
+            public global::Elixir.Layout.TensorState MlpFcBias => this[9];
 
             /// <summary>The current state of <c>MlpProjWeight</c>.</summary>
-            public global::Elixir.Layout.TensorState MlpProjWeight => _states[10];
+            public global::Elixir.Layout.TensorState MlpProjWeight => this[10];
 
             /// <summary>The current state of <c>MlpProjBias</c>.</summary>
-            public global::Elixir.Layout.TensorState MlpProjBias => _states[11];
-
-            private static int CheckIndex(int tensor) => (uint)tensor < 12u
-                ? tensor
-                : throw new global::System.ArgumentOutOfRangeException(nameof(tensor), tensor, "Layout 'Gpt2Block' has 12 tensors.");
+            public global::Elixir.Layout.TensorState MlpProjBias => this[11];
         }
     }
 }

@@ -36,7 +36,7 @@ namespace Elixir.Samples.Layouts
             {
                 throw new global::System.ArgumentException(
                     $"Layout 'MixedPrecisionLayout' ({TensorCount} tensors) cannot use a binding for layout '{binding.Table.LayoutName}' ({binding.Table.Count} tensors).",
-                    nameof(binding));
+                    "binding");
             }
 
             return new MixedPrecisionLayout(binding);
@@ -46,24 +46,24 @@ namespace Elixir.Samples.Layouts
         public static global::Elixir.Layout.LayoutTable CreateTable(global::Elixir.Layout.LayoutDimensions dimensions, int alignmentBytes = 0)
         {
             global::System.ArgumentNullException.ThrowIfNull(dimensions);
-            var builder = new global::Elixir.Layout.LayoutTableBuilder(LayoutName, 3, alignmentBytes);
+            global::Elixir.Layout.LayoutTableBuilder builder = new global::Elixir.Layout.LayoutTableBuilder(LayoutName, 3, alignmentBytes);
 
             // Scales ["3"]
             {
-                var d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Scales", "3");
+                global::Elixir.Layout.DimensionEvaluator d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Scales", "3");
                 builder.Add("Scales", global::Elixir.Numerics.DType.Float16, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(3L)));
             }
 
             // Weight ["2", "3"]
             {
-                var d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Weight", "2");
-                var d1 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Weight", "3");
+                global::Elixir.Layout.DimensionEvaluator d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Weight", "2");
+                global::Elixir.Layout.DimensionEvaluator d1 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Weight", "3");
                 builder.Add("Weight", global::Elixir.Numerics.DType.Float32, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(2L), d1.Result(3L)));
             }
 
             // Bias ["5"]
             {
-                var d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Bias", "5");
+                global::Elixir.Layout.DimensionEvaluator d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Bias", "5");
                 builder.Add("Bias", global::Elixir.Numerics.DType.BFloat16, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(5L)));
             }
 
@@ -103,71 +103,22 @@ namespace Elixir.Samples.Layouts
         }
 
         /// <summary>The per-tensor states of one instance of the layout and the number of tensors in each state.</summary>
-        public sealed class StateCounter : global::Elixir.Layout.ITensorStateCounter
+        public sealed class StateCounter : global::Elixir.Layout.TensorStateCounter
         {
-            private static readonly string[] s_names = new string[] { "Scales", "Weight", "Bias" };
-
-            private readonly global::Elixir.Layout.TensorState[] _states = new global::Elixir.Layout.TensorState[3];
-            private readonly int[] _counts = new int[global::Elixir.Layout.TensorStateRules.StateCount];
-
             /// <summary>Creates a counter with every tensor free.</summary>
-            public StateCounter() => _counts[(int)global::Elixir.Layout.TensorState.Free] = 3;
-
-            /// <summary>The number of tensors tracked.</summary>
-            public int TensorCount => 3;
-
-            /// <summary>The current state of tensor <paramref name="tensor"/>.</summary>
-            public global::Elixir.Layout.TensorState this[int tensor] => _states[CheckIndex(tensor)];
-
-            /// <summary>How many tensors are in <paramref name="state"/>.</summary>
-            public int Count(global::Elixir.Layout.TensorState state) => (uint)state < (uint)_counts.Length
-                ? _counts[(int)state]
-                : throw new global::System.ArgumentOutOfRangeException(nameof(state), state, "Unknown tensor state.");
-
-            /// <summary>True when every tensor is Free.</summary>
-            public bool AllFree => _counts[(int)global::Elixir.Layout.TensorState.Free] == 3;
-
-            /// <summary>True when every tensor is Compute.</summary>
-            public bool AllCompute => _counts[(int)global::Elixir.Layout.TensorState.Compute] == 3;
-
-            /// <summary>True when every tensor is Hold.</summary>
-            public bool AllHold => _counts[(int)global::Elixir.Layout.TensorState.Hold] == 3;
-
-            /// <summary>True when every tensor is HoldAfterBackward.</summary>
-            public bool AllHoldAfterBackward => _counts[(int)global::Elixir.Layout.TensorState.HoldAfterBackward] == 3;
-
-            /// <summary>True when every tensor is ReadyForReduce.</summary>
-            public bool AllReadyForReduce => _counts[(int)global::Elixir.Layout.TensorState.ReadyForReduce] == 3;
-
-            /// <summary>Moves a tensor to <paramref name="to"/>; an illegal transition throws and changes nothing.</summary>
-            public void Transition(int tensor, global::Elixir.Layout.TensorState to)
+            public StateCounter()
+                : base("MixedPrecisionLayout", new string[] { "Scales", "Weight", "Bias" })
             {
-                global::Elixir.Layout.TensorState from = _states[CheckIndex(tensor)];
-                if (!global::Elixir.Layout.TensorStateRules.IsLegal(from, to))
-                {
-                    throw new global::Elixir.Layout.IllegalStateTransitionException(s_names[tensor], from, to);
-                }
-
-                _counts[(int)from]--;
-                _counts[(int)to]++;
-                _states[tensor] = to;
             }
 
-            /// <summary>The name of tensor <paramref name="tensor"/>.</summary>
-            public string NameOf(int tensor) => s_names[CheckIndex(tensor)];
-
             /// <summary>The current state of <c>Scales</c>.</summary>
-            public global::Elixir.Layout.TensorState Scales => _states[0];
+            public global::Elixir.Layout.TensorState Scales => this[0];
 
             /// <summary>The current state of <c>Weight</c>.</summary>
-            public global::Elixir.Layout.TensorState Weight => _states[1];
+            public global::Elixir.Layout.TensorState Weight => this[1];
 
             /// <summary>The current state of <c>Bias</c>.</summary>
-            public global::Elixir.Layout.TensorState Bias => _states[2];
-
-            private static int CheckIndex(int tensor) => (uint)tensor < 3u
-                ? tensor
-                : throw new global::System.ArgumentOutOfRangeException(nameof(tensor), tensor, "Layout 'MixedPrecisionLayout' has 3 tensors.");
+            public global::Elixir.Layout.TensorState Bias => this[2];
         }
     }
 }

@@ -36,7 +36,7 @@ partial class Model
             {
                 throw new global::System.ArgumentException(
                     $"Layout 'Head' ({TensorCount} tensors) cannot use a binding for layout '{binding.Table.LayoutName}' ({binding.Table.Count} tensors).",
-                    nameof(binding));
+                    "binding");
             }
 
             return new Head(binding);
@@ -46,14 +46,14 @@ partial class Model
         public static global::Elixir.Layout.LayoutTable CreateTable(global::Elixir.Layout.LayoutDimensions dimensions, int alignmentBytes = 0)
         {
             global::System.ArgumentNullException.ThrowIfNull(dimensions);
-            var builder = new global::Elixir.Layout.LayoutTableBuilder(LayoutName, 1, alignmentBytes);
+            global::Elixir.Layout.LayoutTableBuilder builder = new global::Elixir.Layout.LayoutTableBuilder(LayoutName, 1, alignmentBytes);
             long dim_C = builder.Dimension(dimensions, "C");
             long dim_V = builder.Dimension(dimensions, "V");
 
             // Logits ["(V - 1) * 2 + C / 4", "C"]
             {
-                var d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Logits", "(V - 1) * 2 + C / 4");
-                var d1 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Logits", "C");
+                global::Elixir.Layout.DimensionEvaluator d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Logits", "(V - 1) * 2 + C / 4");
+                global::Elixir.Layout.DimensionEvaluator d1 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Logits", "C");
                 builder.Add("Logits", global::Elixir.Numerics.DType.Float16, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(d0.Add(d0.Multiply(d0.Subtract(dim_V, 1L), 2L), d0.Divide(dim_C, 4L))), d1.Result(dim_C)));
             }
 
@@ -74,65 +74,16 @@ partial class Model
         }
 
         /// <summary>The per-tensor states of one instance of the layout and the number of tensors in each state.</summary>
-        public sealed class StateCounter : global::Elixir.Layout.ITensorStateCounter
+        public sealed class StateCounter : global::Elixir.Layout.TensorStateCounter
         {
-            private static readonly string[] s_names = new string[] { "Logits" };
-
-            private readonly global::Elixir.Layout.TensorState[] _states = new global::Elixir.Layout.TensorState[1];
-            private readonly int[] _counts = new int[global::Elixir.Layout.TensorStateRules.StateCount];
-
             /// <summary>Creates a counter with every tensor free.</summary>
-            public StateCounter() => _counts[(int)global::Elixir.Layout.TensorState.Free] = 1;
-
-            /// <summary>The number of tensors tracked.</summary>
-            public int TensorCount => 1;
-
-            /// <summary>The current state of tensor <paramref name="tensor"/>.</summary>
-            public global::Elixir.Layout.TensorState this[int tensor] => _states[CheckIndex(tensor)];
-
-            /// <summary>How many tensors are in <paramref name="state"/>.</summary>
-            public int Count(global::Elixir.Layout.TensorState state) => (uint)state < (uint)_counts.Length
-                ? _counts[(int)state]
-                : throw new global::System.ArgumentOutOfRangeException(nameof(state), state, "Unknown tensor state.");
-
-            /// <summary>True when every tensor is Free.</summary>
-            public bool AllFree => _counts[(int)global::Elixir.Layout.TensorState.Free] == 1;
-
-            /// <summary>True when every tensor is Compute.</summary>
-            public bool AllCompute => _counts[(int)global::Elixir.Layout.TensorState.Compute] == 1;
-
-            /// <summary>True when every tensor is Hold.</summary>
-            public bool AllHold => _counts[(int)global::Elixir.Layout.TensorState.Hold] == 1;
-
-            /// <summary>True when every tensor is HoldAfterBackward.</summary>
-            public bool AllHoldAfterBackward => _counts[(int)global::Elixir.Layout.TensorState.HoldAfterBackward] == 1;
-
-            /// <summary>True when every tensor is ReadyForReduce.</summary>
-            public bool AllReadyForReduce => _counts[(int)global::Elixir.Layout.TensorState.ReadyForReduce] == 1;
-
-            /// <summary>Moves a tensor to <paramref name="to"/>; an illegal transition throws and changes nothing.</summary>
-            public void Transition(int tensor, global::Elixir.Layout.TensorState to)
+            public StateCounter()
+                : base("Head", new string[] { "Logits" })
             {
-                global::Elixir.Layout.TensorState from = _states[CheckIndex(tensor)];
-                if (!global::Elixir.Layout.TensorStateRules.IsLegal(from, to))
-                {
-                    throw new global::Elixir.Layout.IllegalStateTransitionException(s_names[tensor], from, to);
-                }
-
-                _counts[(int)from]--;
-                _counts[(int)to]++;
-                _states[tensor] = to;
             }
 
-            /// <summary>The name of tensor <paramref name="tensor"/>.</summary>
-            public string NameOf(int tensor) => s_names[CheckIndex(tensor)];
-
             /// <summary>The current state of <c>Logits</c>.</summary>
-            public global::Elixir.Layout.TensorState Logits => _states[0];
-
-            private static int CheckIndex(int tensor) => (uint)tensor < 1u
-                ? tensor
-                : throw new global::System.ArgumentOutOfRangeException(nameof(tensor), tensor, "Layout 'Head' has 1 tensors.");
+            public global::Elixir.Layout.TensorState Logits => this[0];
         }
     }
 }

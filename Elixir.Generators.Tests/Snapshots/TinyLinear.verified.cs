@@ -36,7 +36,7 @@ namespace Demo
             {
                 throw new global::System.ArgumentException(
                     $"Layout 'TinyLinear' ({TensorCount} tensors) cannot use a binding for layout '{binding.Table.LayoutName}' ({binding.Table.Count} tensors).",
-                    nameof(binding));
+                    "binding");
             }
 
             return new TinyLinear(binding);
@@ -46,18 +46,18 @@ namespace Demo
         public static global::Elixir.Layout.LayoutTable CreateTable(global::Elixir.Layout.LayoutDimensions dimensions, int alignmentBytes = 0)
         {
             global::System.ArgumentNullException.ThrowIfNull(dimensions);
-            var builder = new global::Elixir.Layout.LayoutTableBuilder(LayoutName, 2, alignmentBytes);
+            global::Elixir.Layout.LayoutTableBuilder builder = new global::Elixir.Layout.LayoutTableBuilder(LayoutName, 2, alignmentBytes);
 
             // Weight ["4", "3"]
             {
-                var d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Weight", "4");
-                var d1 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Weight", "3");
+                global::Elixir.Layout.DimensionEvaluator d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Weight", "4");
+                global::Elixir.Layout.DimensionEvaluator d1 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Weight", "3");
                 builder.Add("Weight", global::Elixir.Numerics.DType.Float32, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(4L), d1.Result(3L)));
             }
 
             // Bias ["3"]
             {
-                var d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Bias", "3");
+                global::Elixir.Layout.DimensionEvaluator d0 = new global::Elixir.Layout.DimensionEvaluator(LayoutName, "Bias", "3");
                 builder.Add("Bias", global::Elixir.Numerics.DType.Float32, false, global::System.Collections.Immutable.ImmutableArray.Create(d0.Result(3L)));
             }
 
@@ -92,68 +92,19 @@ namespace Demo
         }
 
         /// <summary>The per-tensor states of one instance of the layout and the number of tensors in each state.</summary>
-        public sealed class StateCounter : global::Elixir.Layout.ITensorStateCounter
+        public sealed class StateCounter : global::Elixir.Layout.TensorStateCounter
         {
-            private static readonly string[] s_names = new string[] { "Weight", "Bias" };
-
-            private readonly global::Elixir.Layout.TensorState[] _states = new global::Elixir.Layout.TensorState[2];
-            private readonly int[] _counts = new int[global::Elixir.Layout.TensorStateRules.StateCount];
-
             /// <summary>Creates a counter with every tensor free.</summary>
-            public StateCounter() => _counts[(int)global::Elixir.Layout.TensorState.Free] = 2;
-
-            /// <summary>The number of tensors tracked.</summary>
-            public int TensorCount => 2;
-
-            /// <summary>The current state of tensor <paramref name="tensor"/>.</summary>
-            public global::Elixir.Layout.TensorState this[int tensor] => _states[CheckIndex(tensor)];
-
-            /// <summary>How many tensors are in <paramref name="state"/>.</summary>
-            public int Count(global::Elixir.Layout.TensorState state) => (uint)state < (uint)_counts.Length
-                ? _counts[(int)state]
-                : throw new global::System.ArgumentOutOfRangeException(nameof(state), state, "Unknown tensor state.");
-
-            /// <summary>True when every tensor is Free.</summary>
-            public bool AllFree => _counts[(int)global::Elixir.Layout.TensorState.Free] == 2;
-
-            /// <summary>True when every tensor is Compute.</summary>
-            public bool AllCompute => _counts[(int)global::Elixir.Layout.TensorState.Compute] == 2;
-
-            /// <summary>True when every tensor is Hold.</summary>
-            public bool AllHold => _counts[(int)global::Elixir.Layout.TensorState.Hold] == 2;
-
-            /// <summary>True when every tensor is HoldAfterBackward.</summary>
-            public bool AllHoldAfterBackward => _counts[(int)global::Elixir.Layout.TensorState.HoldAfterBackward] == 2;
-
-            /// <summary>True when every tensor is ReadyForReduce.</summary>
-            public bool AllReadyForReduce => _counts[(int)global::Elixir.Layout.TensorState.ReadyForReduce] == 2;
-
-            /// <summary>Moves a tensor to <paramref name="to"/>; an illegal transition throws and changes nothing.</summary>
-            public void Transition(int tensor, global::Elixir.Layout.TensorState to)
+            public StateCounter()
+                : base("TinyLinear", new string[] { "Weight", "Bias" })
             {
-                global::Elixir.Layout.TensorState from = _states[CheckIndex(tensor)];
-                if (!global::Elixir.Layout.TensorStateRules.IsLegal(from, to))
-                {
-                    throw new global::Elixir.Layout.IllegalStateTransitionException(s_names[tensor], from, to);
-                }
-
-                _counts[(int)from]--;
-                _counts[(int)to]++;
-                _states[tensor] = to;
             }
 
-            /// <summary>The name of tensor <paramref name="tensor"/>.</summary>
-            public string NameOf(int tensor) => s_names[CheckIndex(tensor)];
-
             /// <summary>The current state of <c>Weight</c>.</summary>
-            public global::Elixir.Layout.TensorState Weight => _states[0];
+            public global::Elixir.Layout.TensorState Weight => this[0];
 
             /// <summary>The current state of <c>Bias</c>.</summary>
-            public global::Elixir.Layout.TensorState Bias => _states[1];
-
-            private static int CheckIndex(int tensor) => (uint)tensor < 2u
-                ? tensor
-                : throw new global::System.ArgumentOutOfRangeException(nameof(tensor), tensor, "Layout 'TinyLinear' has 2 tensors.");
+            public global::Elixir.Layout.TensorState Bias => this[1];
         }
     }
 }

@@ -21,7 +21,7 @@ public sealed class ChunkGroupHostTests : ChunkGroupTests
                 throw new InvalidOperationException("model code failed");
             }
 
-            rank.Group.AccessChunk(rank.Chunk);
+            rank.Group.Gather(rank.Chunk);
         }, HostRankEnvironment.Checked with { CollectiveTimeout = TimeSpan.FromMinutes(5) }));
         Assert.Equal(worldSize - 1, error.OriginalRank);
         Assert.All(error.Errors.Take(worldSize - 1), e => Assert.IsType<CollectiveAbortedException>(e));

@@ -31,17 +31,17 @@ public abstract class ChunkGroupTests
                 Assert.Same(second, group.ChunkOf(counter, 3));
                 Assert.Equal([first, second, fused], group.TensorsToChunks([(counter, 4), (counter, 2), (counter, 0), (counter, 3)]));
                 Assert.True(group.RCacheEnoughCheck(first));
-                Assert.True(group.AccessChunk(first));
+                Assert.True(group.Gather(first));
                 Assert.Equal(first.Block!.Payload.Address + 6 * sizeof(float), binding.AddressOf(1));
                 context.Write<float>(first.Block.Payload.Slice(binding.AddressOf(1) - first.Block.Payload.Address, 6 * sizeof(float)), [2f, 2f, 2f, 2f, 2f, 2f]);
                 Assert.Throws<InvalidOperationException>(() => layout.View.T2.Length);
                 Assert.False(group.RCacheEnoughCheck(second));
                 Assert.True(group.RCacheEnoughCheck(fused));
-                Assert.Throws<RCacheException>(() => group.AccessChunk(second));
+                Assert.Throws<RCacheException>(() => group.Gather(second));
                 Assert.False(second.IsGathered);
-                Assert.True(group.AccessChunk(fused));
-                Assert.Equal([first], group.AccessedFloatChunks);
-                Assert.Equal([fused], group.AccessedFusedChunks);
+                Assert.True(group.Gather(fused));
+                Assert.Equal([first], group.GatheredPublicChunks);
+                Assert.Equal([fused], group.GatheredFusedChunks);
 
                 var missing = Assert.Throws<KeyNotFoundException>(() => group.ChunkOf(GroupLayout.CreateStateCounter(), 1));
                 Assert.Contains("'T1'", missing.Message);
@@ -87,15 +87,15 @@ public abstract class ChunkGroupTests
         {
             using var rank = new RankSetup<float>(context, publicBlocks: 1);
             rank.Chunk.L2NormEnabled = true;
-            rank.Group.AccessChunk(rank.Chunk);
+            rank.Group.Gather(rank.Chunk);
             rank.MoveAll(TensorState.Compute, TensorState.HoldAfterBackward);
             rank.WriteGradients((r, t, i) => 1f);
             rank.MoveAll(TensorState.ReadyForReduce);
-            var block = rank.Group.ReduceChunk(rank.Chunk, sync: false);
+            var block = rank.Group.StartReduce(rank.Chunk);
             Assert.NotNull(block);
             Assert.Equal(0, rank.Group.Pool.FreePublicCount);
-            Assert.False(rank.Group.IsAccessed(rank.Chunk));
-            rank.Group.FinishReduce(rank.Chunk, block);
+            Assert.False(rank.Group.IsGathered(rank.Chunk));
+            rank.Group.FinishReduce(rank.Chunk);
             Assert.Equal(1, rank.Group.Pool.FreePublicCount);
             Assert.Equal(rank.Chunk.Shard.ValidCount, rank.Chunk.L2NormSquared);
         });

@@ -22,8 +22,8 @@ public abstract class ChunkTests
         {
             using var rank = new RankSetup<float>(context);
             Assert.Equal(new ShardRange(32 / worldSize * context.Rank, 32 / worldSize, Math.Clamp(24 - 32 / worldSize * context.Rank, 0, 32 / worldSize)), rank.Chunk.Shard);
-            Assert.True(rank.Group.AccessChunk(rank.Chunk));
-            Assert.False(rank.Group.AccessChunk(rank.Chunk));
+            Assert.True(rank.Group.Gather(rank.Chunk));
+            Assert.False(rank.Group.Gather(rank.Chunk));
             for (int t = 0; t < RankSetup<float>.Counts.Length; t++)
             {
                 var view = rank.ReadBoundTensor(t);
@@ -33,7 +33,7 @@ public abstract class ChunkTests
                 }
             }
 
-            rank.Group.ReleaseChunk(rank.Chunk);
+            rank.Group.Scatter(rank.Chunk);
             Assert.Equal(0, rank.Binding.AddressOf(0));
             Assert.Throws<InvalidOperationException>(() => rank.Binding.HostSpan<float>(0).Length);
             Assert.Equal(2, rank.Group.Pool.FreePublicCount);
@@ -85,11 +85,12 @@ public abstract class ChunkTests
         {
             using var rank = new RankSetup<T>(context);
             rank.Chunk.L2NormEnabled = true;
-            rank.Group.AccessChunk(rank.Chunk);
+            rank.Group.Gather(rank.Chunk);
             rank.MoveAll(TensorState.Compute, TensorState.HoldAfterBackward);
             rank.WriteGradients(TestValues.Gradient);
             rank.MoveAll(TensorState.ReadyForReduce);
-            Assert.Null(rank.Group.ReduceChunk(rank.Chunk, alwaysFp32));
+            rank.Group.Reduce(rank.Chunk, alwaysFp32);
+            Assert.Null(rank.Chunk.Block);
 
             var shard = context.Read<T>(rank.Chunk.ShardPayload);
             for (int i = 0; i < rank.Chunk.Shard.ValidCount; i++)
@@ -115,14 +116,14 @@ public abstract class ChunkTests
         var flags = environment.Run(worldSize, context =>
         {
             using var rank = new RankSetup<float>(context);
-            rank.Group.AccessChunk(rank.Chunk);
+            rank.Group.Gather(rank.Chunk);
             rank.MoveAll(TensorState.Compute, TensorState.HoldAfterBackward);
             rank.WriteGradients((r, t, i) =>
                 r == worldSize - 1 && t == 0 && i == 1 ? float.PositiveInfinity
                 : r == 0 && t == 3 && i == 8 ? float.NaN
                 : TestValues.Gradient(r, t, i));
             rank.MoveAll(TensorState.ReadyForReduce);
-            rank.Group.ReduceChunk(rank.Chunk);
+            rank.Group.Reduce(rank.Chunk);
             return rank.Chunk.Overflow;
         });
 
@@ -145,23 +146,24 @@ public abstract class ChunkTests
             using var rank = new RankSetup<float>(context, fused: true);
             var chunk = rank.Chunk;
             Assert.True(chunk.PrivateBlock!.InUse);
-            Assert.False(chunk.ScatterCheck);
-            Assert.True(rank.Group.AccessChunk(chunk));
+            Assert.False(chunk.CanScatter);
+            Assert.True(rank.Group.Gather(chunk));
             Assert.Same(chunk.PrivateBlock, chunk.Block);
             Assert.Equal(2, rank.Group.Pool.FreePublicCount);
-            Assert.Contains(chunk, rank.Group.AccessedFusedChunks);
+            Assert.Contains(chunk, rank.Group.GatheredFusedChunks);
             rank.MoveAll(TensorState.Compute);
-            Assert.False(chunk.ScatterCheck);
+            Assert.False(chunk.CanScatter);
             rank.MoveAll(TensorState.HoldAfterBackward);
-            Assert.False(chunk.ScatterCheck);
-            var error = Assert.Throws<ChunkStateException>(() => chunk.Release());
+            Assert.False(chunk.CanScatter);
+            var error = Assert.Throws<ChunkStateException>(() => chunk.Scatter());
             Assert.Contains("never scattered", error.Message);
             rank.MoveAll(TensorState.ReadyForReduce);
-            Assert.True(chunk.ReduceCheck);
-            Assert.Null(rank.Group.ReduceChunk(chunk));
+            Assert.True(chunk.CanReduce);
+            rank.Group.Reduce(chunk);
+            Assert.Null(chunk.Block);
             Assert.Equal(RankSetup<float>.Counts.Length, chunk.CountIn(TensorState.Hold));
-            Assert.False(rank.Group.IsAccessed(chunk));
-            Assert.True(rank.Group.AccessChunk(chunk));
+            Assert.False(rank.Group.IsGathered(chunk));
+            Assert.True(rank.Group.Gather(chunk));
         });
         Assert.Equal(0, environment.LiveBuffers);
     }
@@ -229,9 +231,9 @@ public abstract class ChunkTests
             int shardLength = (int)(master.Chunk.ShardPayload.ByteLength / sizeof(float));
             context.Write<float>(master.Chunk.ShardPayload, [.. Enumerable.Range(0, shardLength).Select(i => 100f + shardLength * context.Rank + i)]);
 
-            rank.Chunk.OptimizerUpdate();
+            rank.Chunk.RefreshFromMaster();
             Assert.Equal(location == MemoryLocation.Device, rank.Chunk.OptimizerSynced);
-            rank.Group.AccessChunk(rank.Chunk);
+            rank.Group.Gather(rank.Chunk);
             var t3 = rank.ReadBoundTensor(3);
             for (int i = 0; i < t3.Length; i++)
             {
@@ -239,7 +241,7 @@ public abstract class ChunkTests
                 Assert.Equal((Half)(100 + element), t3[i]);
             }
 
-            rank.Group.ReleaseChunk(rank.Chunk);
+            rank.Group.Scatter(rank.Chunk);
             Assert.True(rank.Chunk.OptimizerSynced);
             var shard = context.Read<Half>(rank.Chunk.ShardPayload);
             var masterShard = context.Read<float>(master.Chunk.ShardPayload);
@@ -263,7 +265,7 @@ public abstract class ChunkTests
             // A 32 x Float32 chunk: a 128-byte block on the device, a 128 / N-byte shard offloaded to the host.
             using var rank = new RankSetup<float>(context, shardLocation: MemoryLocation.Host);
             Assert.Equal(new ChunkMemoryUsage(0, 128 / worldSize), rank.Chunk.MemoryUsage());
-            rank.Group.AccessChunk(rank.Chunk);
+            rank.Group.Gather(rank.Chunk);
             Assert.Equal(new ChunkMemoryUsage(128, 128 / worldSize), rank.Chunk.MemoryUsage());
             Assert.Contains("T3 [15, 24) Hold", rank.Chunk.Describe());
         });
@@ -320,8 +322,8 @@ public abstract class ChunkTests
         {
             using var rank = new RankSetup<float>(context);
             var chunk = rank.Chunk;
-            Assert.Throws<ChunkStateException>(() => rank.Group.ReleaseChunk(chunk));
-            var wrongBlock = Assert.Throws<ChunkStateException>(() => chunk.Access(rank.Group.Pool.PrivateBlocks[0]));
+            Assert.Throws<ChunkStateException>(() => rank.Group.Scatter(chunk));
+            var wrongBlock = Assert.Throws<ChunkStateException>(() => chunk.Gather(rank.Group.Pool.PrivateBlocks[0]));
             Assert.Contains("public block in use of 32 x Float32", wrongBlock.Message);
             Assert.Contains("private block #0", wrongBlock.Message);
             Assert.False(chunk.IsGathered);
@@ -329,17 +331,17 @@ public abstract class ChunkTests
             Assert.Contains("'T1' has 7 elements but 6 were given", load.Message);
             var loadCount = Assert.Throws<ArgumentException>(() => chunk.LoadTensors<float>([null]));
             Assert.Contains("holds 4 tensors but 1 were given", loadCount.Message);
-            rank.Group.AccessChunk(chunk);
-            Assert.Throws<ChunkStateException>(() => chunk.Access(null));
+            rank.Group.Gather(chunk);
+            Assert.Throws<ChunkStateException>(() => chunk.Gather(null));
 
             rank.Group.TransitionTensor(rank.Counter, 1, TensorState.Compute);
-            var release = Assert.Throws<ChunkStateException>(() => rank.Group.ReleaseChunk(chunk));
+            var release = Assert.Throws<ChunkStateException>(() => rank.Group.Scatter(chunk));
             Assert.Contains("1 of 4 tensors are computing", release.Message);
             Assert.True(chunk.IsGathered);
 
-            var reduce = Assert.Throws<ChunkStateException>(() => rank.Group.ReduceChunk(chunk));
+            var reduce = Assert.Throws<ChunkStateException>(() => rank.Group.Reduce(chunk));
             Assert.Contains("0 of 4 tensors are ready", reduce.Message);
-            Assert.True(rank.Group.IsAccessed(chunk));
+            Assert.True(rank.Group.IsGathered(chunk));
 
             Assert.Throws<IllegalStateTransitionException>(() => rank.Group.TransitionTensor(rank.Counter, 0, TensorState.ReadyForReduce));
             Assert.Equal(3, chunk.CountIn(TensorState.Hold));
@@ -366,11 +368,11 @@ public abstract class ChunkTests
             rank.Chunk.L2NormEnabled = true;
             void Cycle()
             {
-                rank.Group.AccessChunk(rank.Chunk);
-                rank.Group.ReleaseChunk(rank.Chunk);
-                rank.Group.AccessChunk(rank.Chunk);
+                rank.Group.Gather(rank.Chunk);
+                rank.Group.Scatter(rank.Chunk);
+                rank.Group.Gather(rank.Chunk);
                 rank.MoveAll(TensorState.Compute, TensorState.HoldAfterBackward, TensorState.ReadyForReduce);
-                rank.Group.ReduceChunk(rank.Chunk, alwaysFp32: true);
+                rank.Group.Reduce(rank.Chunk, alwaysFp32: true);
             }
 
             Cycle();

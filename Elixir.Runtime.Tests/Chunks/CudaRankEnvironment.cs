@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Elixir.Collectives.Nccl;
 using Elixir.Cuda;
 using Elixir.Runtime.Tests.Cuda;
 

@@ -29,7 +29,7 @@ public sealed class TrainCommandErrorTests : IDisposable
     public void UnknownDtype_IsAUsageError() => AssertFails(2, "'fp8' not recognized", "--dtype", "fp8");
 
     [Theory]
-    [InlineData("--steps", "0", "--steps must be positive, got 0")]
+    [InlineData("--steps", "-1", "--steps must be ≥ 0 (0 saves the initial weights), got -1")]
     [InlineData("--lr", "-1", "--lr must be positive and finite, got -1")]
     [InlineData("--clip", "-0.5", "--clip must be finite and ≥ 0")]
     [InlineData("--heads", "3", "--heads 3 does not divide --channels 64")]

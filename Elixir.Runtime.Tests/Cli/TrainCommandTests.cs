@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using Elixir.Runtime.Tests.Safetensors;
+using Elixir.Safetensors;
 
 namespace Elixir.Runtime.Tests.Cli;
 
@@ -80,6 +82,38 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(TrainOutput.FinalLoss(uninterrupted), TrainOutput.FinalLoss(resumed), 3);
         Assert.True(File.Exists(_dir.File("gpt2-char.safetensors")));
         Assert.False(File.Exists(_dir.File("gpt2-char.safetensors.index.json")), "the sharded checkpoint is stale once the consolidated one is saved");
+    }
+
+    [Fact]
+    public void ZeroSteps_SavesTheInitialWeights_AndAResumeFromThemContinuesTheSameRun()
+    {
+        string[] tiny = ["--channels", "32", "--heads", "2", "--layers", "1", "--log-every", "2"];
+        string uninterrupted = Succeeds(["--steps", "4", .. tiny]);
+
+        string initial = Succeeds(["--steps", "0", "--checkpoint-dir", _dir.Path, "--consolidated", .. tiny]);
+        Assert.Contains("done: nothing to train, already at step 0 of 0", initial);
+        string file = _dir.File("gpt2-char.safetensors");
+        using (var checkpoint = SafetensorsFile.Open(file))
+        {
+            Assert.Equal("0", checkpoint.Header.Metadata["elixir.step"]);
+
+            // GPT-2 starts every LayerNorm (two per block and the final one) at weight 1 and bias 0.
+            var norms = checkpoint.Header.Tensors
+                .Where(t => !t.Name.StartsWith("optimizer.", StringComparison.Ordinal) && t.Name.Contains("ln", StringComparison.OrdinalIgnoreCase))
+                .ToArray();
+            Assert.Equal(6, norms.Length);
+            foreach (var norm in norms)
+            {
+                var values = new float[32];
+                checkpoint.ReadTensor(norm, MemoryMarshal.AsBytes(values.AsSpan()));
+                float expected = norm.Name.EndsWith("weight", StringComparison.OrdinalIgnoreCase) ? 1f : 0f;
+                Assert.All(values, v => Assert.Equal(expected, v));
+            }
+        }
+
+        string resumed = Succeeds(["--steps", "4", "--checkpoint-dir", _dir.Path, "--resume", "--consolidated", .. tiny]);
+        Assert.Contains("steps 1..4", resumed);
+        Assert.Equal(TrainOutput.FinalLoss(uninterrupted), TrainOutput.FinalLoss(resumed), 4);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Elixir.Collectives;
+using Elixir.Collectives.Nccl;
 using Elixir.Cuda;
 using Elixir.Interop;
 using Elixir.Numerics;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Elixir.Collectives.Nccl;
 using Elixir.Cuda;
 
 namespace Elixir.Runtime.Tests.Cuda;

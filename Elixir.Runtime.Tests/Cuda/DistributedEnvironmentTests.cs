@@ -1,3 +1,4 @@
+using Elixir.Collectives.Nccl;
 using Elixir.Cuda;
 
 namespace Elixir.Runtime.Tests.Cuda;

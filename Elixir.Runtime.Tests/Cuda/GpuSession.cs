@@ -1,5 +1,7 @@
 using Elixir.Cuda;
+using Elixir.Kernels.Cuda;
 using Elixir.Memory;
+using Elixir.Memory.Cuda;
 
 namespace Elixir.Runtime.Tests.Cuda;
 

@@ -1,4 +1,5 @@
 using Elixir.Collectives;
+using Elixir.Collectives.Nccl;
 using Elixir.Cuda;
 using Elixir.Kernels;
 using Elixir.Memory;

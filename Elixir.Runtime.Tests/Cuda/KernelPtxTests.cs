@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Elixir.Cuda;
+using Elixir.Kernels.Cuda;
 
 namespace Elixir.Runtime.Tests.Cuda;
 
@@ -17,7 +18,7 @@ public sealed class KernelPtxTests
 
         Assert.True(
             KernelSources.RecordedHash(kernel) == expected,
-            $"kernels/{kernel}.ptx records source hash '{KernelSources.RecordedHash(kernel)}' but {kernel}.cu + dtype.cuh hash to {expected}; run Elixir.Runtime/kernels/build-ptx.sh on a machine with nvcc.");
+            $"kernels/{kernel}.ptx records source hash '{KernelSources.RecordedHash(kernel)}' but {kernel}.cu + dtype.cuh hash to {expected}; run Elixir.Runtime/Kernels/Cuda/Sources/build-ptx.sh on a machine with nvcc.");
     }
 
     [Theory]
@@ -119,7 +120,7 @@ public sealed class KernelPtxTests
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            string candidate = Path.Combine(dir.FullName, "Elixir.Runtime", "kernels");
+            string candidate = Path.Combine(dir.FullName, "Elixir.Runtime", "Kernels", "Cuda", "Sources");
             if (Directory.Exists(candidate))
             {
                 return candidate;

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Elixir.Collectives;
+using Elixir.Collectives.Nccl;
 using Elixir.Cuda;
 using Elixir.Numerics;
 

@@ -1,3 +1,4 @@
+using Elixir.Collectives.Nccl;
 using Elixir.Cuda;
 using Elixir.Engine;
 using Elixir.Layout;

@@ -97,7 +97,7 @@ public sealed class EngineMisuseTests
         Assert.Contains("accumulation steps 0", Assert.Throws<ArgumentException>(() => options.Validate()).Message, StringComparison.Ordinal);
     }
 
-    private static Exception? Build(ModelDefinition model, int worldSize, Plan? plan = null) =>
+    internal static Exception? Build(ModelDefinition model, int worldSize, Plan? plan = null) =>
         LocalCluster.Run(worldSize, communicator =>
         {
             using var backend = new HostMemoryBackend();

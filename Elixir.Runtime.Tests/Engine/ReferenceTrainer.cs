@@ -49,7 +49,7 @@ internal sealed class ReferenceTrainer : IDisposable
     {
         _step++;
         _kernels.Adam(_parameters.All, _first.All, _second.All, _gradient.All, DType.Float32, default, DType.Float32,
-            new AdamParameters(learningRate, 0.9f, 0.999f, 1e-8f, weightDecay, true, _step, gradientScale));
+            new AdamParameters(learningRate, 0.9, 0.999, 1e-8, weightDecay, true, _step, gradientScale));
     }
 
     /// <summary>AdamW with each element's own weight decay (parameter groups), one element-wise call per run of equal decay.</summary>
@@ -69,7 +69,7 @@ internal sealed class ReferenceTrainer : IDisposable
             long bytes = (end - start) * sizeof(float);
             _kernels.Adam(_parameters.All.Slice(offset, bytes), _first.All.Slice(offset, bytes), _second.All.Slice(offset, bytes),
                 _gradient.All.Slice(offset, bytes), DType.Float32, default, DType.Float32,
-                new AdamParameters(learningRate, 0.9f, 0.999f, 1e-8f, decay[start], true, _step, 1f));
+                new AdamParameters(learningRate, 0.9, 0.999, 1e-8, decay[start], true, _step, 1f));
             start = end;
         }
     }

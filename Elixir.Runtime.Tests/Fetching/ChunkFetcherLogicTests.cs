@@ -82,7 +82,7 @@ public sealed class ChunkFetcherLogicTests
         fetcher.Reset();
         fetcher.ToCompute(all);
 
-        var error = Assert.Throws<RCacheTooSmallException>(() => fetcher.Fetch(all));
+        var error = Assert.Throws<RCacheTooSmallException>(() => fetcher.Gather(all));
 
         Assert.Equal("rCache too small: step 0 needs 3 blocks, 2 available (the rCache has 2 public blocks); " +
                      "allocate more blocks or use smaller chunks.", error.Message);
@@ -101,10 +101,10 @@ public sealed class ChunkFetcherLogicTests
         var second = fetcher.CreateGroup([new TensorHandle(2, 0)]);
         fetcher.Reset();
         fetcher.ToCompute(first);
-        fetcher.Fetch(first);
+        fetcher.Gather(first);
         fetcher.ToCompute(second);
 
-        var error = Assert.Throws<RCacheTooSmallException>(() => fetcher.Fetch(second));
+        var error = Assert.Throws<RCacheTooSmallException>(() => fetcher.Gather(second));
 
         Assert.Equal((1, 1, 0), (error.Step, error.NeededBlocks, error.AvailableBlocks));
         Assert.Equal(0, fetcher.CurrentStep);
@@ -172,9 +172,9 @@ public sealed class ChunkFetcherLogicTests
         var group = fetcher.CreateGroup([new TensorHandle(0, 0)]);
         fetcher.Reset();
         fetcher.ToCompute(group);
-        fetcher.Fetch(group);
+        fetcher.Gather(group);
 
-        var error = Assert.Throws<InvalidOperationException>(() => fetcher.Fetch(group));
+        var error = Assert.Throws<InvalidOperationException>(() => fetcher.Gather(group));
 
         Assert.Contains("past the 1 profiled steps", error.Message, StringComparison.Ordinal);
         Assert.Equal(0, fetcher.CurrentStep);
@@ -191,12 +191,12 @@ public sealed class ChunkFetcherLogicTests
         foreach (var group in groups)
         {
             fetcher.ToCompute(group);
-            fetcher.Fetch(group);
+            fetcher.Gather(group);
             fetcher.ToHold(group, ComputePhase.Forward);
         }
 
         Assert.Throws<InvalidOperationException>(fetcher.Clear);
-        fetcher.ReleaseAll();
+        fetcher.ScatterAll();
 
         Assert.Equal(3, chunks.FreePublicBlocks);
         Assert.All(Enumerable.Range(1, 4), c => Assert.False(chunks.IsGathered(c)));
@@ -213,11 +213,11 @@ public sealed class ChunkFetcherLogicTests
         var first = model.CreateGroups(fetcher)[0];
         fetcher.Reset();
         fetcher.ToCompute(first);
-        fetcher.Fetch(first);
+        fetcher.Gather(first);
         fetcher.ToHold(first, ComputePhase.Forward);
         Assert.True(chunks.IsGathered(1));
 
-        fetcher.ReleaseAll();
+        fetcher.ScatterAll();
 
         Assert.Equal(2, chunks.FreePublicBlocks);
         Assert.False(chunks.IsGathered(0) || chunks.IsGathered(1));

@@ -107,12 +107,12 @@ public sealed class ChunkFetcherTests
             var groups = rank.Model.CreateGroups(fetcher);
             fetcher.Reset();
             fetcher.ToCompute(groups[0]);
-            fetcher.Fetch(groups[0]);
+            fetcher.Gather(groups[0]);
             fetcher.ToHold(groups[0], ComputePhase.Forward);
             fetcher.ToCompute(groups[1]);
 
             // Layer 1 straddles chunks 1 and 2; chunk 1 already holds the only public block.
-            var error = Assert.Throws<RCacheTooSmallException>(() => fetcher.Fetch(groups[1]));
+            var error = Assert.Throws<RCacheTooSmallException>(() => fetcher.Gather(groups[1]));
 
             Assert.StartsWith("rCache too small: step 1 needs 2 blocks, 1 available", error.Message, StringComparison.Ordinal);
             Assert.Equal(0, fetcher.CurrentStep);

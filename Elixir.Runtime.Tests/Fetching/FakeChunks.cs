@@ -1,6 +1,7 @@
 using Elixir.Fetching;
 using Elixir.Layout;
 using Elixir.Memory;
+using Elixir.Numerics;
 
 namespace Elixir.Runtime.Tests.Fetching;
 
@@ -39,13 +40,11 @@ internal sealed class FakeChunks : IChunkResidency
 
     public bool IsGathered(int chunk) => _gathered[chunk];
 
-    public bool CanRelease(int chunk) => !_fused[chunk] && Count(chunk, TensorState.Compute) == 0;
+    public bool CanScatter(int chunk) => !_fused[chunk] && Count(chunk, TensorState.Compute) == 0;
 
     public bool CanReduce(int chunk) => Count(chunk, TensorState.ReadyForReduce) == _states[chunk].Length;
 
     public int TensorCountOf(int chunk) => _states[chunk].Length;
-
-    public TensorHandle Find(ITensorStateCounter counter, int index) => throw new NotSupportedException();
 
     public TensorState StateOf(int chunk, int tensor) => _states[chunk][tensor];
 
@@ -76,16 +75,16 @@ internal sealed class FakeChunks : IChunkResidency
         Log?.Add($"gather {chunk} on {stream}");
     }
 
-    public void Release(int chunk, IStream stream)
+    public void Scatter(int chunk, IStream stream)
     {
-        Check(_gathered[chunk] && CanRelease(chunk), "release of a chunk not releasable", chunk);
+        Check(_gathered[chunk] && CanScatter(chunk), "release of a chunk not releasable", chunk);
         _gathered[chunk] = false;
         _holdsBlock[chunk] = false;
         FreePublicBlocks++;
         Log?.Add($"release {chunk} on {stream}");
     }
 
-    public void Reduce(int chunk, IStream stream)
+    public void StartReduce(int chunk, bool alwaysFp32, IStream stream)
     {
         Check(_gathered[chunk] && CanReduce(chunk), "reduce of a chunk not ready", chunk);
         Array.Fill(_states[chunk], TensorState.Hold);
@@ -103,6 +102,9 @@ internal sealed class FakeChunks : IChunkResidency
 
         Log?.Add($"finish {chunk} on {stream}");
     }
+
+    public void WriteGradient(int chunk, int tensor, BufferSlice gradient, DType gradientType) =>
+        Log?.Add($"write {chunk}.{tensor}");
 
     private int Count(int chunk, TensorState state)
     {

@@ -63,7 +63,7 @@ internal sealed class LayeredModel(TensorHandle[][] layers)
         for (var layer = 0; layer < Layers.Length; layer++)
         {
             fetcher.ToCompute(groups[layer]);
-            fetcher.Fetch(groups[layer]);
+            fetcher.Gather(groups[layer]);
             forward?.Invoke(layer);
             fetcher.ToHold(groups[layer], ComputePhase.Forward);
         }
@@ -71,7 +71,7 @@ internal sealed class LayeredModel(TensorHandle[][] layers)
         for (var layer = Layers.Length - 1; layer >= 0; layer--)
         {
             fetcher.ToCompute(groups[layer]);
-            fetcher.Fetch(groups[layer]);
+            fetcher.Gather(groups[layer]);
             fetcher.ToHold(groups[layer], ComputePhase.Backward);
             foreach (var tensor in groups[layer].Tensors)
             {

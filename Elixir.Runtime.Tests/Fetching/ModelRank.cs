@@ -63,12 +63,12 @@ internal sealed class ModelRank<TLayer> : IDisposable where TLayer : struct, ICh
             var handles = new List<TensorHandle>();
             if (tied && (layer == 0 || layer == layers - 1))
             {
-                handles.Add(ChunkFetcher.HandleOf(Group, embedding.Counter, 0));
+                handles.Add(Group.HandleOf(embedding.Counter, 0));
             }
 
             for (var t = 0; t < layouts[layer].Binding.Table.Count; t++)
             {
-                handles.Add(ChunkFetcher.HandleOf(Group, layouts[layer].Counter, t));
+                handles.Add(Group.HandleOf(layouts[layer].Counter, t));
             }
 
             steps[layer] = [.. handles];

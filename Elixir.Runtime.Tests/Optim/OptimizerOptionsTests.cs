@@ -14,15 +14,15 @@ public sealed class OptimizerOptionsTests
     public void NoDecayGroup_TakesBiasesAndNorms()
     {
         var options = new AdamOptions(
-            new AdamHyperParameters(WeightDecay: 0.1f), decoupled: true,
+            new AdamHyperParameters(WeightDecay: 0.1), decoupled: true,
             new ParameterGroup<AdamHyperParameters>("no_decay", TensorSelectors.OneDimensional, new AdamHyperParameters(WeightDecay: 0f)));
 
         Assert.Equal(1, options.GroupOf("Blocks.0.Ln1Weight", Slot("Ln1Weight", 64)));
         Assert.Equal(1, options.GroupOf("Blocks.0.QkvBias", Slot("QkvBias", 192)));
         Assert.Equal(0, options.GroupOf("Blocks.0.QkvWeight", Slot("QkvWeight", 192, 64)));
-        Assert.Equal(0f, options.KernelParameters(1, step: 3, gradientScale: 0.5f).WeightDecay);
+        Assert.Equal(0, options.KernelParameters(1, step: 3, gradientScale: 0.5f).WeightDecay);
         Assert.Equal(
-            new Elixir.Kernels.AdamParameters(1e-3f, 0.9f, 0.999f, 1e-8f, 0.1f, true, 3, 0.5f),
+            new Elixir.Kernels.AdamParameters(1e-3, 0.9, 0.999, 1e-8, 0.1, true, 3, 0.5f),
             options.KernelParameters(0, step: 3, gradientScale: 0.5f));
     }
 

@@ -31,9 +31,10 @@ public sealed class ChunkStreamTests
             var side = rank.Backend.CreateStream();
             rank.Chunk.L2NormEnabled = true;
 
-            rank.Group.AccessChunk(rank.Chunk, side);
+            rank.Group.Gather(rank.Chunk, side);
             rank.MarkReadyForReduce();
-            Assert.Null(rank.Group.ReduceChunk(rank.Chunk, alwaysFp32: fp16InFp32, sync: true, stream: side));
+            rank.Group.Reduce(rank.Chunk, alwaysFp32: fp16InFp32, stream: side);
+            Assert.Null(rank.Chunk.Block);
 
             // One rank has nothing to reduce; an fp16 chunk is widened to fp32 around the collective.
             (string, string)[] collective = worldSize == 1 ? []
@@ -62,10 +63,10 @@ public sealed class ChunkStreamTests
             var side = rank.Backend.CreateStream();
             rank.Chunk.L2NormEnabled = true;
 
-            rank.Group.AccessChunk(rank.Chunk);
+            rank.Group.Gather(rank.Chunk);
             rank.MarkReadyForReduce();
-            var block = rank.Group.ReduceChunk(rank.Chunk, sync: false, stream: side);
-            rank.Group.FinishReduce(rank.Chunk, block, rank.Backend.DefaultStream);
+            rank.Group.StartReduce(rank.Chunk, stream: side);
+            rank.Group.FinishReduce(rank.Chunk, rank.Backend.DefaultStream);
 
             Assert.Equal(
                 [
@@ -103,10 +104,10 @@ public sealed class ChunkStreamTests
             half.InitPair(master);
             log.Operations.Clear();
 
-            half.OptimizerUpdate(side);
+            half.RefreshFromMaster(side);
             var block = halfPool.GetPublicBlock();
-            half.Access(block, side);
-            halfPool.FreePublicBlock(half.Release(side));
+            half.Gather(block, side);
+            halfPool.FreePublicBlock(half.Scatter(side));
 
             // Offloaded, the refresh is a cast into the gather and the stale shard is copied back at release.
             (string, string)[] expected = location == MemoryLocation.Device

@@ -11,7 +11,7 @@ public sealed partial class Chunk
     /// Returns a host copy of every tensor, in append order, gathering the chunk temporarily if it is
     /// scattered. With <paramref name="onlyRank0"/> the other ranks get null entries. Every rank must call it.
     /// </summary>
-    public T[]?[] GetHostCopy<T>(bool onlyRank0 = false) where T : unmanaged
+    internal T[]?[] GetHostCopy<T>(bool onlyRank0 = false) where T : unmanaged
     {
         RequireClosed(nameof(GetHostCopy));
         RequireElementType<T>(nameof(GetHostCopy));
@@ -44,7 +44,7 @@ public sealed partial class Chunk
     /// order, each of the tensor's element count) in the scattered chunk. With <paramref name="onlyRank0"/> only
     /// rank 0's list is read and broadcast to the others. Every rank must call it.
     /// </summary>
-    public void LoadTensors<T>(IReadOnlyList<T[]?>? tensors, bool onlyRank0 = false) where T : unmanaged
+    internal void LoadTensors<T>(IReadOnlyList<T[]?>? tensors, bool onlyRank0 = false) where T : unmanaged
     {
         RequireClosed(nameof(LoadTensors));
         RequireElementType<T>(nameof(LoadTensors));
@@ -85,7 +85,7 @@ public sealed partial class Chunk
     }
 
     /// <summary>A readable multi-line description: the chunk, its shard, and each tensor's range and state.</summary>
-    public string Describe()
+    internal string Describe()
     {
         var text = new StringBuilder().AppendLine(ToString());
         text.Append("  state counts:");

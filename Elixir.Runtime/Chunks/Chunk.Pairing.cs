@@ -44,17 +44,17 @@ public sealed partial class Chunk
     /// the shards are on the device (a cast issued on <paramref name="stream"/>, null: the backend's default
     /// stream), or marks it stale for the next gather when they are offloaded.
     /// </summary>
-    public void OptimizerUpdate(IStream? stream = null)
+    public void RefreshFromMaster(IStream? stream = null)
     {
         var master = Paired ?? throw new ChunkStateException($"Chunk #{Id} has no paired chunk to refresh from.");
         if (master.IsGathered)
         {
-            ThrowState(nameof(OptimizerUpdate), $"its paired chunk #{master.Id} is gathered");
+            ThrowState(nameof(RefreshFromMaster), $"its paired chunk #{master.Id} is gathered");
         }
 
         if (master.ShardLocation != ShardLocation)
         {
-            ThrowState(nameof(OptimizerUpdate), $"its shard is on {ShardLocation} but paired chunk #{master.Id}'s is on {master.ShardLocation}");
+            ThrowState(nameof(RefreshFromMaster), $"its shard is on {ShardLocation} but paired chunk #{master.Id}'s is on {master.ShardLocation}");
         }
 
         if (ShardLocation == MemoryLocation.Device)

@@ -11,8 +11,8 @@ namespace Elixir.Chunks;
 /// A fixed-size contiguous buffer of parameter tensors, sharded over the ranks. It is built by appending
 /// tensors of layout instances (each one's table row, binding and generated state counter) and closing it;
 /// after that each rank keeps only its shard, gathers the whole chunk into an rCache block to compute
-/// (<see cref="Access"/>), and scatters back (<see cref="Release"/>) or reduce-scatters gradients
-/// (<see cref="Reduce"/>). Fused chunks keep a private block and are never scattered.
+/// (<see cref="Gather"/>), and scatters back (<see cref="Scatter"/>) or reduce-scatters gradients
+/// (<see cref="StartReduce"/>, <see cref="FinishReduce"/>). Fused chunks keep a private block and are never scattered.
 /// </summary>
 /// <remarks>
 /// The operations that move data take an optional stream and issue every copy, cast and collective on it
@@ -20,6 +20,19 @@ namespace Elixir.Chunks;
 /// While gathered, every tensor's <see cref="LayoutBinding"/> address points into the block; otherwise it is
 /// zero (unbound), because a shard holds only a piece of some tensors and reading a view then must fail
 /// loudly. Not thread-safe: a chunk belongs to one rank.
+/// <para>
+/// One verb per operation from the engine down to the chunk (<see cref="ChunkGroup"/> and the fetcher use the
+/// same names); the Python original (ColossalAI Elixir) names them differently:
+/// </para>
+/// <list type="table">
+/// <listheader><term>here</term><description>Python (chunk.py, group.py, fetcher.py)</description></listheader>
+/// <item><term><see cref="Gather"/></term><description><c>Chunk.access_chunk</c>, <c>ChunkGroup.access_chunk</c>, <c>ChunkFetcher.fetch_chunks</c></description></item>
+/// <item><term><see cref="Scatter"/></term><description><c>Chunk.release_chunk</c>, <c>ChunkGroup.release_chunk</c></description></item>
+/// <item><term><see cref="StartReduce"/></term><description><c>Chunk.reduce_chunk</c>, <c>ChunkGroup.reduce_chunk</c> (with <c>sync=False</c>)</description></item>
+/// <item><term><see cref="FinishReduce"/></term><description><c>Chunk.update_extra_reduce_info</c></description></item>
+/// <item><term><see cref="RefreshFromMaster"/></term><description><c>Chunk.optim_update</c></description></item>
+/// <item><term><see cref="CanScatter"/>, <see cref="CanReduce"/></term><description><c>Chunk.scatter_check</c>, <c>Chunk.reduce_check</c></description></item>
+/// </list>
 /// </remarks>
 public sealed partial class Chunk : IDisposable
 {
@@ -157,12 +170,12 @@ public sealed partial class Chunk : IDisposable
     /// True when all tensors are gathered and none is computing: the chunk may be scattered. Always false for
     /// fused chunks. O(1).
     /// </summary>
-    public bool ScatterCheck => !IsFused &&
+    public bool CanScatter => !IsFused &&
         _stateCounts[(int)TensorState.Hold] + _stateCounts[(int)TensorState.HoldAfterBackward]
         + _stateCounts[(int)TensorState.ReadyForReduce] == _tensors.Count;
 
     /// <summary>True when every tensor is ready for reduce. O(1).</summary>
-    public bool ReduceCheck => _stateCounts[(int)TensorState.ReadyForReduce] == _tensors.Count;
+    public bool CanReduce => _stateCounts[(int)TensorState.ReadyForReduce] == _tensors.Count;
 
     private bool IsClosed { get; set; }
 
@@ -171,7 +184,7 @@ public sealed partial class Chunk : IDisposable
     private BufferSlice ShardOf(RCacheBlock block) => block.Payload.Slice(Shard.Begin * DType.SizeOf(), ShardBytes);
 
     /// <summary>How many of the chunk's tensors are in <paramref name="state"/>. O(1).</summary>
-    public int CountIn(TensorState state) => _stateCounts[(int)state];
+    internal int CountIn(TensorState state) => _stateCounts[(int)state];
 
     /// <summary>
     /// Appends tensor <paramref name="index"/> of the layout instance (<paramref name="binding"/>,
@@ -234,18 +247,18 @@ public sealed partial class Chunk : IDisposable
     /// chunk's size and type; null for a fused chunk, which uses its private block) and binds the tensors there.
     /// The copy and the all-gather are issued on <paramref name="stream"/> (null: the backend's default stream).
     /// </summary>
-    public void Access(RCacheBlock? block, IStream? stream = null)
+    public void Gather(RCacheBlock? block, IStream? stream = null)
     {
-        RequireClosed(nameof(Access));
+        RequireClosed(nameof(Gather));
         if (IsGathered)
         {
-            ThrowState(nameof(Access), "it is already gathered");
+            ThrowState(nameof(Gather), "it is already gathered");
         }
 
         var target = IsFused ? _privateBlock! : RequireUsableBlock(block);
         if (IsFused && block is not null)
         {
-            ThrowState(nameof(Access), $"it is fused and uses its private block, not {block}");
+            ThrowState(nameof(Gather), $"it is fused and uses its private block, not {block}");
         }
 
         var own = ShardOf(target);
@@ -260,22 +273,22 @@ public sealed partial class Chunk : IDisposable
     /// Scatters the chunk back to the shard (refreshing it if the optimizer left it stale, by a copy issued on
     /// <paramref name="stream"/>) and returns its block.
     /// </summary>
-    public RCacheBlock Release(IStream? stream = null)
+    public RCacheBlock Scatter(IStream? stream = null)
     {
-        RequireClosed(nameof(Release));
+        RequireClosed(nameof(Scatter));
         if (IsFused)
         {
-            ThrowState(nameof(Release), "fused chunks are never scattered");
+            ThrowState(nameof(Scatter), "fused chunks are never scattered");
         }
 
         if (!IsGathered)
         {
-            ThrowState(nameof(Release), "it is not gathered");
+            ThrowState(nameof(Scatter), "it is not gathered");
         }
 
-        if (!ScatterCheck)
+        if (!CanScatter)
         {
-            ThrowState(nameof(Release), $"{_stateCounts[(int)TensorState.Compute]} of {_tensors.Count} tensors are computing");
+            ThrowState(nameof(Scatter), $"{_stateCounts[(int)TensorState.Compute]} of {_tensors.Count} tensors are computing");
         }
 
         var block = _block!;
@@ -289,97 +302,6 @@ public sealed partial class Chunk : IDisposable
         _block = null;
         IsGathered = false;
         return block;
-    }
-
-    /// <summary>
-    /// Reduce-scatters the gradients in the gathered chunk, averaged over the ranks, into the shard; moves every
-    /// tensor to <see cref="TensorState.Hold"/>. With <paramref name="alwaysFp32"/> an fp16/bf16 chunk is reduced
-    /// in <paramref name="workspace"/>. Returns the block for the caller to free (null for a fused chunk). With
-    /// <paramref name="sync"/> the overflow flag and L2 norm are taken now; otherwise the caller calls
-    /// <see cref="UpdateExtraReduceInfo"/> before freeing the block. Casts, the reduce-scatter, the copy and (with
-    /// <paramref name="sync"/>) the overflow and norm checks all run on <paramref name="stream"/>, so the checks
-    /// see the reduced values (null: the backend's default stream).
-    /// </summary>
-    public RCacheBlock? Reduce(bool alwaysFp32 = false, bool sync = true, ReduceWorkspace? workspace = null, IStream? stream = null)
-    {
-        RequireClosed(nameof(Reduce));
-        if (!IsGathered)
-        {
-            ThrowState(nameof(Reduce), "it is not gathered");
-        }
-
-        if (!ReduceCheck)
-        {
-            ThrowState(nameof(Reduce), $"only {_stateCounts[(int)TensorState.ReadyForReduce]} of {_tensors.Count} tensors are ready for reduce");
-        }
-
-        bool inFp32 = alwaysFp32 && DType != DType.Float32 && Communicator.WorldSize > 1;
-        if (inFp32 && (workspace is null || workspace.ElementCount < ChunkSize))
-        {
-            ThrowState(nameof(Reduce), $"reducing in fp32 needs a workspace of {ChunkSize} elements, got {workspace?.ElementCount ?? 0}");
-        }
-
-        var block = _block!;
-        var own = ShardOf(block);
-        if (Communicator.WorldSize > 1)
-        {
-            if (inFp32)
-            {
-                var wide = workspace!.Buffer.Slice(0, ChunkSize * sizeof(float));
-                var wideOwn = wide.Slice(Shard.Begin * sizeof(float), Shard.Count * sizeof(float));
-                _kernels.Cast(block.Payload, DType, wide, DType.Float32, stream);
-                Communicator.ReduceScatter(wide, wideOwn, DType.Float32, ReduceOp.Average, stream);
-                _kernels.Cast(wideOwn, DType.Float32, own, DType, stream);
-            }
-            else
-            {
-                Communicator.ReduceScatter(block.Payload, own, DType, ReduceOp.Average, stream);
-            }
-        }
-
-        _backend.Copy(_shard.All, own, stream);
-        Unbind();
-        foreach (var tensor in _tensors)
-        {
-            tensor.Counter.Transition(tensor.Index, TensorState.Hold);
-        }
-
-        _stateCounts[(int)TensorState.Hold] = _tensors.Count;
-        _stateCounts[(int)TensorState.ReadyForReduce] = 0;
-        _block = null;
-        IsGathered = false;
-        var result = IsFused ? null : block;
-        if (sync)
-        {
-            UpdateExtraReduceInfo(result, stream);
-        }
-
-        return result;
-    }
-
-    /// <summary>
-    /// Takes the overflow flag and (when enabled) the squared L2 norm of the valid part of this rank's reduced
-    /// shard in <paramref name="block"/>. The checks wait for <paramref name="stream"/> (null: the backend's default
-    /// stream), which must be the reduce's stream or ordered after it.
-    /// </summary>
-    public void UpdateExtraReduceInfo(RCacheBlock? block, IStream? stream = null)
-    {
-        var source = IsFused ? _privateBlock! : block ?? throw new ArgumentNullException(nameof(block));
-        var valid = source.Payload.Slice(Shard.Begin * DType.SizeOf(), Shard.ValidCount * DType.SizeOf());
-        if (QueueDeferredChecks(valid, stream))
-        {
-            return;
-        }
-
-        Overflow = _kernels.HasNonFinite(valid, DType, stream);
-        L2NormSquared = L2NormEnabled ? _kernels.SumOfSquares(valid, DType, stream) : null;
-    }
-
-    /// <summary>Clears the overflow flag and the L2 norm (after the step that used them).</summary>
-    public void ResetReduceInfo()
-    {
-        Overflow = false;
-        L2NormSquared = null;
     }
 
     /// <summary>
@@ -398,41 +320,6 @@ public sealed partial class Chunk : IDisposable
         t.Counter.Transition(t.Index, to);
         _stateCounts[(int)from]--;
         _stateCounts[(int)to]++;
-    }
-
-    /// <summary>Writes <paramref name="gradient"/> over tensor <paramref name="tensor"/>'s slice of the gathered chunk.</summary>
-    public void WriteGradient(int tensor, BufferSlice gradient) => WriteGradient(tensor, gradient, DType);
-
-    /// <summary>
-    /// Writes <paramref name="gradient"/>, of <paramref name="gradientType"/>, over tensor <paramref name="tensor"/>'s
-    /// slice of the gathered chunk, rounding it to the chunk's type (to nearest even) when the types differ. The
-    /// copy or cast is issued on <paramref name="stream"/> (null: the backend's default stream).
-    /// </summary>
-    public void WriteGradient(int tensor, BufferSlice gradient, DType gradientType, IStream? stream = null)
-    {
-        if (!IsGathered)
-        {
-            ThrowState(nameof(WriteGradient), "it is not gathered");
-        }
-
-        var t = _tensors[tensor];
-        var target = TensorSlice(_block!.Payload, t);
-        if (gradient.ByteLength != t.ElementCount * gradientType.SizeOf())
-        {
-            throw new ArgumentException(
-                $"Chunk #{Id}: tensor '{t.Name}' has {t.ElementCount} elements ({t.ElementCount * gradientType.SizeOf()} bytes of {gradientType}) " +
-                $"but the gradient has {gradient.ByteLength} bytes.",
-                nameof(gradient));
-        }
-
-        if (gradientType == DType)
-        {
-            _backend.Copy(target, gradient, stream);
-        }
-        else
-        {
-            _kernels.Cast(gradient, gradientType, target, DType, stream);
-        }
     }
 
     /// <summary>The bytes the chunk holds at each location now.</summary>
@@ -503,7 +390,7 @@ public sealed partial class Chunk : IDisposable
         if (block is null || !ReferenceEquals(block.Pool, Pool) || !block.IsPublic || !block.InUse
             || block.ElementCount != ChunkSize || block.DType != DType)
         {
-            ThrowState(nameof(Access), $"it needs a public block in use of {ChunkSize} x {DType} from RCache '{Pool.Name}', got {block?.ToString() ?? "none"}");
+            ThrowState(nameof(Gather), $"it needs a public block in use of {ChunkSize} x {DType} from RCache '{Pool.Name}', got {block?.ToString() ?? "none"}");
         }
 
         return block!;

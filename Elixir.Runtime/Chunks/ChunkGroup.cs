@@ -1,4 +1,5 @@
 using Elixir.Collectives;
+using Elixir.Fetching;
 using Elixir.Kernels;
 using Elixir.Layout;
 using Elixir.Memory;
@@ -11,15 +12,22 @@ namespace Elixir.Chunks;
 /// tensor to its chunk, and gathers, scatters and reduces chunks through the pool, keeping the sets of
 /// gathered chunks. It owns the pool and the chunks: disposing it frees all their memory.
 /// </summary>
-public sealed class ChunkGroup : IDisposable
+/// <remarks>
+/// A reduce comes in two halves, <see cref="StartReduce"/> and <see cref="FinishReduce"/>, so that the
+/// collective can run on a side stream while the block stays taken; one reduce at a time may be outstanding.
+/// The fetcher drives the group through the same verbs, naming chunks by their index in <see cref="Chunks"/>.
+/// </remarks>
+public sealed class ChunkGroup : IDisposable, IChunkResidency
 {
     private readonly IMemoryBackend _backend;
     private readonly IKernels _kernels;
     private readonly List<Chunk> _chunks = [];
-    private readonly Dictionary<TensorKey, (Chunk Chunk, int Position)> _tensorToChunk = [];
-    private readonly HashSet<Chunk> _accessedFloat = [];
-    private readonly HashSet<Chunk> _accessedFused = [];
+    private readonly Dictionary<TensorKey, (Chunk Chunk, TensorHandle Handle)> _tensorToChunk = [];
+    private readonly HashSet<Chunk> _gatheredPublic = [];
+    private readonly HashSet<Chunk> _gatheredFused = [];
     private ReduceWorkspace? _workspace;
+    private Chunk? _reducing;            // the chunk of the outstanding reduce, whose block is not back in the pool yet
+    private RCacheBlock? _reducingBlock;
 
     /// <summary>Creates a group over <paramref name="pool"/>, which it takes ownership of.</summary>
     public ChunkGroup(RCache pool, IMemoryBackend backend, ICommunicator communicator, IKernels kernels)
@@ -34,7 +42,7 @@ public sealed class ChunkGroup : IDisposable
         _kernels = kernels;
     }
 
-    /// <summary>The rCache.</summary>
+    /// <summary>The rCache: the public blocks ordinary chunks are gathered into and the fused chunks' private blocks.</summary>
     public RCache Pool { get; }
 
     /// <summary>The ranks every chunk is sharded over.</summary>
@@ -44,10 +52,16 @@ public sealed class ChunkGroup : IDisposable
     public IReadOnlyList<Chunk> Chunks => _chunks;
 
     /// <summary>The gathered ordinary chunks (each holding a public block).</summary>
-    public IReadOnlySet<Chunk> AccessedFloatChunks => _accessedFloat;
+    public IReadOnlySet<Chunk> GatheredPublicChunks => _gatheredPublic;
 
     /// <summary>The gathered fused chunks.</summary>
-    public IReadOnlySet<Chunk> AccessedFusedChunks => _accessedFused;
+    public IReadOnlySet<Chunk> GatheredFusedChunks => _gatheredFused;
+
+    int IChunkResidency.ChunkCount => _chunks.Count;
+
+    int IChunkResidency.PublicBlockCount => Pool.PublicBlockCount;
+
+    int IChunkResidency.FreePublicBlocks => Pool.FreePublicCount;
 
     /// <summary>
     /// Opens a chunk. An ordinary chunk must match the pool's public blocks (when the pool has any); a fused
@@ -82,14 +96,155 @@ public sealed class ChunkGroup : IDisposable
         for (int i = 0; i < chunk.TensorCount; i++)
         {
             var tensor = chunk.Tensors[i];
-            _tensorToChunk.Add(new TensorKey(tensor.Counter, tensor.Index), (chunk, i));
+            _tensorToChunk.Add(new TensorKey(tensor.Counter, tensor.Index), (chunk, new TensorHandle(_chunks.Count, i)));
         }
 
         _chunks.Add(chunk);
     }
 
+    /// <summary>The chunk holding tensor <paramref name="index"/> of the layout instance counted by <paramref name="counter"/>.</summary>
+    public Chunk ChunkOf(ITensorStateCounter counter, int index) => Lookup(counter, index).Chunk;
+
+    /// <summary>The tensor's chunk (its index in <see cref="Chunks"/>) and its position in that chunk.</summary>
+    public TensorHandle HandleOf(ITensorStateCounter counter, int index)
+    {
+        ArgumentNullException.ThrowIfNull(counter);
+        return Lookup(counter, index).Handle;
+    }
+
+    /// <summary>Moves a tensor to <paramref name="state"/> through its chunk (and so its generated counter).</summary>
+    public void TransitionTensor(ITensorStateCounter counter, int index, TensorState state)
+    {
+        var (chunk, handle) = Lookup(counter, index);
+        chunk.TransitionTensor(handle.Tensor, state);
+    }
+
+    /// <summary>True when <paramref name="chunk"/> is gathered.</summary>
+    public bool IsGathered(Chunk chunk)
+    {
+        RequireInside(chunk);
+        return (chunk.IsFused ? _gatheredFused : _gatheredPublic).Contains(chunk);
+    }
+
+    /// <summary>
+    /// Gathers <paramref name="chunk"/> into a pool block on <paramref name="stream"/> (null: the backend's default
+    /// stream); false (and nothing done) when already gathered.
+    /// </summary>
+    public bool Gather(Chunk chunk, IStream? stream = null)
+    {
+        if (IsGathered(chunk))
+        {
+            return false;
+        }
+
+        if (chunk.IsFused)
+        {
+            chunk.Gather(null, stream);
+            _gatheredFused.Add(chunk);
+            return true;
+        }
+
+        var block = Pool.GetPublicBlock();
+        try
+        {
+            chunk.Gather(block, stream);
+        }
+        catch
+        {
+            Pool.FreePublicBlock(block);
+            throw;
+        }
+
+        _gatheredPublic.Add(chunk);
+        return true;
+    }
+
+    /// <summary>
+    /// Scatters a gathered ordinary chunk on <paramref name="stream"/> (null: the backend's default stream) and
+    /// returns its block to the pool.
+    /// </summary>
+    public void Scatter(Chunk chunk, IStream? stream = null)
+    {
+        RequireGathered(chunk, nameof(Scatter));
+        Pool.FreePublicBlock(chunk.Scatter(stream));
+        _gatheredPublic.Remove(chunk);
+    }
+
+    /// <summary>
+    /// Reduce-scatters a gathered chunk whose tensors are all ready for reduce and finishes the reduce at once:
+    /// the overflow flag and norm are taken and the block goes back to the pool. Everything runs on
+    /// <paramref name="stream"/> (null: the backend's default stream).
+    /// </summary>
+    public void Reduce(Chunk chunk, bool alwaysFp32 = false, IStream? stream = null)
+    {
+        StartReduce(chunk, alwaysFp32, stream);
+        FinishReduce(chunk, stream);
+    }
+
+    /// <summary>
+    /// Starts reduce-scattering a gathered chunk whose tensors are all ready for reduce, on <paramref name="stream"/>
+    /// (null: the backend's default stream). The chunk stops being gathered but its block (returned; null for a
+    /// fused chunk) stays taken until <see cref="FinishReduce"/>, because the collective may still read it.
+    /// Throws while another reduce is outstanding.
+    /// </summary>
+    public RCacheBlock? StartReduce(Chunk chunk, bool alwaysFp32 = false, IStream? stream = null)
+    {
+        RequireGathered(chunk, nameof(StartReduce));
+        if (_reducing is not null)
+        {
+            throw new ChunkStateException(
+                $"Cannot {nameof(StartReduce)} chunk #{chunk.Id}: the reduce of chunk #{_reducing.Id} is still outstanding; finish it first.");
+        }
+
+        var workspace = alwaysFp32 && chunk.DType != DType.Float32 ? WorkspaceFor(chunk) : null;
+        var block = chunk.StartReduce(alwaysFp32, workspace, stream);
+        (chunk.IsFused ? _gatheredFused : _gatheredPublic).Remove(chunk);
+        _reducing = chunk;
+        _reducingBlock = block;
+        return block;
+    }
+
+    /// <summary>
+    /// Finishes the outstanding reduce of <paramref name="chunk"/> on <paramref name="stream"/> (the reduce's stream
+    /// or one ordered after it; null: the backend's default stream): takes the overflow flag and L2 norm and
+    /// returns the block to the pool.
+    /// </summary>
+    public void FinishReduce(Chunk chunk, IStream? stream = null)
+    {
+        ArgumentNullException.ThrowIfNull(chunk);
+        if (!ReferenceEquals(_reducing, chunk))
+        {
+            throw new ChunkStateException(
+                $"Cannot {nameof(FinishReduce)} chunk #{chunk.Id}: {(_reducing is null ? "no reduce is outstanding" : $"the outstanding reduce is chunk #{_reducing.Id}'s")}.");
+        }
+
+        var block = _reducingBlock;
+        _reducing = null;
+        _reducingBlock = null;
+        chunk.FinishReduce(block, stream);
+        if (block is not null)
+        {
+            Pool.FreePublicBlock(block);
+        }
+    }
+
+    /// <summary>Frees every chunk, the reduce workspace and the pool.</summary>
+    public void Dispose()
+    {
+        foreach (var chunk in _chunks)
+        {
+            chunk.Dispose();
+        }
+
+        _chunks.Clear();
+        _tensorToChunk.Clear();
+        _workspace?.Dispose();
+        _workspace = null;
+        Pool.Dispose();
+    }
+
     /// <summary>Opens a chunk, appends <paramref name="tensors"/> (with zero values) and closes it.</summary>
-    public Chunk AllocateChunk(
+    internal Chunk AllocateChunk(
         IReadOnlyList<(LayoutBinding Binding, ITensorStateCounter Counter, int Index)> tensors,
         long chunkSize,
         DType type,
@@ -115,11 +270,8 @@ public sealed class ChunkGroup : IDisposable
         }
     }
 
-    /// <summary>The chunk holding tensor <paramref name="index"/> of the layout instance counted by <paramref name="counter"/>.</summary>
-    public Chunk ChunkOf(ITensorStateCounter counter, int index) => Lookup(counter, index).Chunk;
-
     /// <summary>The distinct chunks holding the given tensors, ordered by chunk id.</summary>
-    public List<Chunk> TensorsToChunks(IEnumerable<(ITensorStateCounter Counter, int Index)> tensors)
+    internal List<Chunk> TensorsToChunks(IEnumerable<(ITensorStateCounter Counter, int Index)> tensors)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         var chunks = new List<Chunk>();
@@ -136,114 +288,35 @@ public sealed class ChunkGroup : IDisposable
         return chunks;
     }
 
-    /// <summary>Moves a tensor to <paramref name="state"/> through its chunk (and so its generated counter).</summary>
-    public void TransitionTensor(ITensorStateCounter counter, int index, TensorState state)
-    {
-        var (chunk, position) = Lookup(counter, index);
-        chunk.TransitionTensor(position, state);
-    }
-
-    /// <summary>True when <paramref name="chunk"/> is gathered.</summary>
-    public bool IsAccessed(Chunk chunk)
-    {
-        RequireInside(chunk);
-        return (chunk.IsFused ? _accessedFused : _accessedFloat).Contains(chunk);
-    }
-
     /// <summary>True when the pool can take <paramref name="chunk"/> now (fused chunks always can).</summary>
-    public bool RCacheEnoughCheck(Chunk chunk) => chunk.IsFused || Pool.FreePublicCount > 0;
+    internal bool RCacheEnoughCheck(Chunk chunk) => chunk.IsFused || Pool.FreePublicCount > 0;
 
-    /// <summary>
-    /// Gathers <paramref name="chunk"/> into a pool block on <paramref name="stream"/> (null: the backend's default
-    /// stream); false (and nothing done) when already gathered.
-    /// </summary>
-    public bool AccessChunk(Chunk chunk, IStream? stream = null)
-    {
-        if (IsAccessed(chunk))
-        {
-            return false;
-        }
+    bool IChunkResidency.IsFused(int chunk) => _chunks[chunk].IsFused;
 
-        if (chunk.IsFused)
-        {
-            chunk.Access(null, stream);
-            _accessedFused.Add(chunk);
-            return true;
-        }
+    bool IChunkResidency.IsGathered(int chunk) => _chunks[chunk].IsGathered;
 
-        var block = Pool.GetPublicBlock();
-        try
-        {
-            chunk.Access(block, stream);
-        }
-        catch
-        {
-            Pool.FreePublicBlock(block);
-            throw;
-        }
+    bool IChunkResidency.CanScatter(int chunk) => _chunks[chunk].CanScatter;
 
-        _accessedFloat.Add(chunk);
-        return true;
-    }
+    bool IChunkResidency.CanReduce(int chunk) => _chunks[chunk].CanReduce;
 
-    /// <summary>
-    /// Scatters a gathered ordinary chunk on <paramref name="stream"/> (null: the backend's default stream) and
-    /// returns its block to the pool.
-    /// </summary>
-    public void ReleaseChunk(Chunk chunk, IStream? stream = null)
-    {
-        RequireAccessed(chunk, nameof(ReleaseChunk));
-        Pool.FreePublicBlock(chunk.Release(stream));
-        _accessedFloat.Remove(chunk);
-    }
+    int IChunkResidency.TensorCountOf(int chunk) => _chunks[chunk].TensorCount;
 
-    /// <summary>
-    /// Reduce-scatters a gathered chunk whose tensors are all ready for reduce. With <paramref name="sync"/> the
-    /// block goes back to the pool and null is returned; otherwise the block is returned for
-    /// <see cref="FinishReduce"/>. Everything runs on <paramref name="stream"/> (null: the backend's default stream).
-    /// </summary>
-    public RCacheBlock? ReduceChunk(Chunk chunk, bool alwaysFp32 = false, bool sync = true, IStream? stream = null)
-    {
-        RequireAccessed(chunk, nameof(ReduceChunk));
-        var workspace = alwaysFp32 && chunk.DType != DType.Float32 ? WorkspaceFor(chunk) : null;
-        var block = chunk.Reduce(alwaysFp32, sync, workspace, stream);
-        (chunk.IsFused ? _accessedFused : _accessedFloat).Remove(chunk);
-        if (sync && block is not null)
-        {
-            Pool.FreePublicBlock(block);
-            return null;
-        }
+    TensorState IChunkResidency.StateOf(int chunk, int tensor) => _chunks[chunk].Tensors[tensor].State;
 
-        return block;
-    }
+    string IChunkResidency.NameOf(int chunk, int tensor) => _chunks[chunk].Tensors[tensor].Name;
 
-    /// <summary>
-    /// Takes the deferred overflow flag and L2 norm of a reduce on <paramref name="stream"/> (the reduce's stream
-    /// or one ordered after it; null: the backend's default stream) and returns the block to the pool.
-    /// </summary>
-    public void FinishReduce(Chunk chunk, RCacheBlock? block, IStream? stream = null)
-    {
-        chunk.UpdateExtraReduceInfo(block, stream);
-        if (block is not null)
-        {
-            Pool.FreePublicBlock(block);
-        }
-    }
+    void IChunkResidency.Transition(int chunk, int tensor, TensorState to) => _chunks[chunk].TransitionTensor(tensor, to);
 
-    /// <summary>Frees every chunk, the reduce workspace and the pool.</summary>
-    public void Dispose()
-    {
-        foreach (var chunk in _chunks)
-        {
-            chunk.Dispose();
-        }
+    void IChunkResidency.Gather(int chunk, IStream stream) => Gather(_chunks[chunk], stream);
 
-        _chunks.Clear();
-        _tensorToChunk.Clear();
-        _workspace?.Dispose();
-        _workspace = null;
-        Pool.Dispose();
-    }
+    void IChunkResidency.Scatter(int chunk, IStream stream) => Scatter(_chunks[chunk], stream);
+
+    void IChunkResidency.StartReduce(int chunk, bool alwaysFp32, IStream stream) => StartReduce(_chunks[chunk], alwaysFp32, stream);
+
+    void IChunkResidency.FinishReduce(int chunk, IStream stream) => FinishReduce(_chunks[chunk], stream);
+
+    void IChunkResidency.WriteGradient(int chunk, int tensor, BufferSlice gradient, DType gradientType) =>
+        _chunks[chunk].WriteGradient(tensor, gradient, gradientType);
 
     private ReduceWorkspace WorkspaceFor(Chunk chunk)
     {
@@ -256,7 +329,7 @@ public sealed class ChunkGroup : IDisposable
         return _workspace;
     }
 
-    private (Chunk Chunk, int Position) Lookup(ITensorStateCounter counter, int index) =>
+    private (Chunk Chunk, TensorHandle Handle) Lookup(ITensorStateCounter counter, int index) =>
         _tensorToChunk.TryGetValue(new TensorKey(counter, index), out var entry)
             ? entry
             : throw new KeyNotFoundException($"Tensor '{counter.NameOf(index)}' (index {index}) is in no chunk of this group.");
@@ -270,9 +343,9 @@ public sealed class ChunkGroup : IDisposable
         }
     }
 
-    private void RequireAccessed(Chunk chunk, string operation)
+    private void RequireGathered(Chunk chunk, string operation)
     {
-        if (!IsAccessed(chunk))
+        if (!IsGathered(chunk))
         {
             throw new ChunkStateException($"Cannot {operation} chunk #{chunk.Id}: it is not gathered. {chunk}");
         }

@@ -6,7 +6,7 @@ namespace Elixir.Chunks;
 /// An fp32 buffer of one chunk size, shared by every reduction of fp16/bf16 chunks done in fp32; allocated
 /// once so reductions allocate nothing.
 /// </summary>
-public sealed class ReduceWorkspace : IDisposable
+internal sealed class ReduceWorkspace : IDisposable
 {
     /// <summary>Allocates room for <paramref name="elementCount"/> fp32 values at <paramref name="location"/>.</summary>
     public ReduceWorkspace(IMemoryBackend backend, long elementCount, MemoryLocation location = MemoryLocation.Device)
@@ -19,7 +19,7 @@ public sealed class ReduceWorkspace : IDisposable
     /// <summary>The capacity in fp32 elements.</summary>
     public long ElementCount { get; }
 
-    /// <summary>The memory.</summary>
+    /// <summary>The fp32 buffer a 16-bit chunk is widened into around the reduce-scatter.</summary>
     public NativeBuffer Buffer { get; }
 
     /// <inheritdoc/>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Elixir.Collectives.Nccl;
 using Elixir.Interop;
 
 namespace Elixir.Cuda;

@@ -1,4 +1,5 @@
 using Elixir.Interop;
+using Elixir.Kernels.Cuda;
 
 namespace Elixir.Cuda;
 

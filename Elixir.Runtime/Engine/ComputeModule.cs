@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Elixir.Fetching;
 
 namespace Elixir.Engine;
 
@@ -27,20 +26,6 @@ public sealed class ComputeModule
 
     /// <summary>True when every tensor is declared multi-use, so the module may run more than once per pass.</summary>
     internal bool AllMultiUse { get; }
-
-    internal TensorGroup Group { get; set; } = null!;
-
-    /// <summary>Byte offset of each staged tensor's fp32 copy in the engine's staging buffer (-1: not staged).</summary>
-    internal long[] StagingOffsets { get; set; } = [];
-
-    /// <summary>Byte offset of each single-use tensor's gradient in the engine's gradient scratch (-1: multi-use).</summary>
-    internal long[] GradientOffsets { get; set; } = [];
-
-    /// <summary>Times the module ran forward in the current pass.</summary>
-    internal int ForwardRuns { get; set; }
-
-    /// <summary>Times the module ran backward in the current pass.</summary>
-    internal int BackwardRuns { get; set; }
 
     /// <inheritdoc/>
     public override string ToString() => $"module '{Name}' ({Tensors.Length} tensors)";

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Elixir.Fetching;
 using Elixir.Layout;
 using Elixir.Numerics;
 
@@ -26,7 +25,6 @@ public abstract class LayoutInstance
         ParameterBinding = new LayoutBinding(table);
         GradientBinding = new LayoutBinding(table);
         FullNames = [.. Enumerable.Range(0, table.Count).Select(t => $"{name}.{table[t].Name}")];
-        Handles = new TensorHandle[table.Count];
         Modules = new List<ComputeModule>[table.Count];
         for (int t = 0; t < table.Count; t++)
         {
@@ -57,10 +55,26 @@ public abstract class LayoutInstance
         return new TensorReference(this, index);
     }
 
+    /// <summary>
+    /// The module of the same name that <see cref="ModelDefinition.Add{TLayout}"/> created over all the instance's
+    /// tensors; pass it to <see cref="TrainingEngine.Forward"/> and <see cref="TrainingEngine.Backward"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The instance was added with <c>addModule: false</c>.</exception>
+    public ComputeModule Module => OwnModule ?? throw new InvalidOperationException(
+        $"Layout instance '{Name}' was added with addModule: false and has no module of its own; use the module ModelDefinition.AddModule returned.");
+
     /// <summary>Every tensor of the instance.</summary>
     public IEnumerable<TensorReference> All => Enumerable.Range(0, Table.Count).Select(t => new TensorReference(this, t));
 
     internal ITensorStateCounter Counter { get; }
+
+    internal ComputeModule? OwnModule { get; set; }
+
+    /// <summary>The dimension values the instance was added with (possibly shared with other instances).</summary>
+    internal LayoutDimensions Dimensions { get; private protected init; } = LayoutDimensions.None;
+
+    /// <summary>The dimension names the layout's shapes use.</summary>
+    internal IReadOnlyList<string> UsedDimensions { get; private protected init; } = [];
 
     internal ITensorStateCounter MasterCounter { get; }
 
@@ -75,20 +89,9 @@ public abstract class LayoutInstance
 
     internal bool[] Staged { get; private set; } = [];
 
-    internal TensorHandle[] Handles { get; }
-
     internal List<ComputeModule>[] Modules { get; }
 
     internal Action<LayoutBinding>? Initializer { get; set; }
-
-    /// <summary>Forward uses of each tensor in the current pass.</summary>
-    internal int[] ForwardUses { get; private set; } = [];
-
-    /// <summary>Backward uses of each tensor in the current pass.</summary>
-    internal int[] BackwardUses { get; private set; } = [];
-
-    /// <summary>Byte offset of each multi-use tensor's gradient in the engine's persistent gradient buffer; -1 for the others.</summary>
-    internal long[] PersistentGradientOffsets { get; private set; } = [];
 
     /// <summary>Creates the storage and master bindings for chunks of <paramref name="parameterType"/>.</summary>
     internal void PrepareStorage(DType parameterType, BindingLocation location)
@@ -102,10 +105,6 @@ public abstract class LayoutInstance
             Description = $"the gradients of '{Name}', writable only inside a backward scope of a module that uses them",
         };
         Staged = new bool[Table.Count];
-        ForwardUses = new int[Table.Count];
-        BackwardUses = new int[Table.Count];
-        PersistentGradientOffsets = new long[Table.Count];
-        Array.Fill(PersistentGradientOffsets, -1L);
         bool anyStaged = false;
         for (int t = 0; t < Table.Count; t++)
         {
@@ -139,7 +138,7 @@ public abstract class LayoutInstance
         var builder = new LayoutTableBuilder(table.LayoutName, table.Count, 0);
         foreach (var slot in table.Slots)
         {
-            builder.Add(slot.Name, type, slot.MultiUse, slot.Shape);
+            builder.Add(slot.Name, type, slot.MultiUse, slot.Shape, slot.ExternalName);
         }
 
         return builder.Build();
@@ -150,9 +149,11 @@ public abstract class LayoutInstance
 /// <typeparam name="TLayout">The generated layout type.</typeparam>
 public sealed class LayoutInstance<TLayout> : LayoutInstance where TLayout : struct, IChunkLayout<TLayout>
 {
-    internal LayoutInstance(string name, LayoutTable table)
+    internal LayoutInstance(string name, LayoutTable table, LayoutDimensions dimensions, IReadOnlyList<string> usedDimensions)
         : base(name, table, TLayout.CreateStateCounter(), TLayout.CreateStateCounter())
     {
+        Dimensions = dimensions;
+        UsedDimensions = usedDimensions;
         RebindViews();
     }
 

@@ -29,6 +29,15 @@ public sealed class ModelDefinition
     /// values, and a module of the same name using all its tensors unless <paramref name="addModule"/> is false.
     /// <paramref name="initializer"/> fills its fp32 initial values (zeros when null).
     /// </summary>
+    /// <returns>
+    /// The instance: its typed <see cref="LayoutInstance{TLayout}.Parameters"/> and
+    /// <see cref="LayoutInstance{TLayout}.Gradients"/> views, and the <see cref="LayoutInstance.Module"/> to open
+    /// scopes with.
+    /// </returns>
+    /// <remarks>
+    /// One <see cref="LayoutDimensions"/> set may be shared by all the layouts of a model; a name that none of
+    /// them uses (a misspelling) is an error when the engine is built, naming the dimensions the layouts use.
+    /// </remarks>
     public LayoutInstance<TLayout> Add<TLayout>(
         string name, LayoutDimensions? dimensions = null, Action<TLayout>? initializer = null, bool addModule = true)
         where TLayout : struct, IChunkLayout<TLayout>
@@ -40,8 +49,9 @@ public sealed class ModelDefinition
             throw new ArgumentException($"The model already has a layout instance or module named '{name}'.", nameof(name));
         }
 
-        var table = TLayout.CreateTable(dimensions ?? new LayoutDimensions());
-        var instance = new LayoutInstance<TLayout>(name, table);
+        dimensions ??= LayoutDimensions.None;
+        var table = TLayout.CreateTable(dimensions);
+        var instance = new LayoutInstance<TLayout>(name, table, dimensions, TLayout.DimensionNames);
         if (initializer is not null)
         {
             instance.Initializer = binding => initializer(TLayout.Bind(binding));
@@ -50,7 +60,7 @@ public sealed class ModelDefinition
         _instances.Add(instance);
         if (addModule)
         {
-            AddModuleCore(name, instance.All);
+            instance.OwnModule = AddModuleCore(name, instance.All);
         }
 
         return instance;
@@ -90,9 +100,13 @@ public sealed class ModelDefinition
     /// <summary>Marks the definition in use by an engine; it can no longer change.</summary>
     internal void Freeze() => IsFrozen = true;
 
-    /// <summary>Checks that every tensor has a module and that shared tensors are declared multi-use.</summary>
+    /// <summary>
+    /// Checks that every given dimension is used by a layout, that every tensor has a module and that shared
+    /// tensors are declared multi-use.
+    /// </summary>
     internal void Validate()
     {
+        DimensionCheck.RequireUsed(_instances);
         foreach (var instance in _instances)
         {
             for (int t = 0; t < instance.Table.Count; t++)

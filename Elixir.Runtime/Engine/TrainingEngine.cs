@@ -1,3 +1,4 @@
+using Elixir.Checkpoints;
 using Elixir.Chunks;
 using Elixir.Collectives;
 using Elixir.Fetching;
@@ -8,7 +9,6 @@ using Elixir.Memory;
 using Elixir.Numerics;
 using Elixir.Optim;
 using Elixir.Planning;
-using Elixir.Scheduling;
 
 namespace Elixir.Engine;
 
@@ -22,36 +22,21 @@ namespace Elixir.Engine;
 /// <remarks>
 /// A pass runs each module forward (<see cref="Forward"/>), then each backward in reverse
 /// (<see cref="Backward"/>); after <see cref="EngineOptions.AccumulationSteps"/> passes, <see cref="Step"/>
-/// updates the parameters. Not thread-safe: an engine belongs to one rank.
+/// updates the parameters. Not thread-safe: an engine belongs to one rank. The engine only wires its
+/// collaborators: the parameter chunks (plan to chunks and masters), the pass tracker (pass state machine), the
+/// gradient buffers (staging and gradient scratch), the fetcher (gathers, scatters, reduces), the shard
+/// optimizer and the checkpoints.
 /// </remarks>
-public sealed partial class TrainingEngine : IDisposable
+public sealed class TrainingEngine : IDisposable
 {
-    private readonly EngineOptions _options;
-    private readonly ICommunicator _communicator;
     private readonly IMemoryBackend _backend;
-    private readonly IKernels _kernels;
-    private readonly IKernels _hostKernels;
-    private readonly RCache _pool;
-    private readonly RCache _masterPool;
-    private readonly ChunkGroup _group;
-    private readonly ChunkGroup _masterGroup;
-    private readonly Chunk[] _chunks;
-    private readonly Chunk[] _masters;
-    private readonly NativeBuffer?[] _firstMoments;
-    private readonly NativeBuffer?[] _secondMoments;
-    private readonly NativeBuffer?[] _accumulators;
-    private readonly OptimizerSegment[] _segments;
-    private readonly NativeBuffer _staging;
-    private readonly NativeBuffer _gradientScratch;
-    private readonly NativeBuffer _persistentGradients;
-    private readonly DynamicLossScaler? _scaler;
-    private readonly Dictionary<ITensorStateCounter, LayoutInstance> _instanceOfMaster = new(ReferenceEqualityComparer.Instance);
-    private ChunkFetcher _fetcher;
-    private long _retiredGathers;    // counters of the profiling fetcher, replaced once prefetch starts
-    private long _retiredEvictions;
-    private long _retiredReduces;
-    private List<int>? _profile;
-    private int[]? _profiledSteps;
+    private readonly ModelState _state;
+    private readonly ParameterChunks _parameters;
+    private readonly PassTracker _passes;
+    private readonly GradientBuffers _gradients;
+    private readonly ShardOptimizer _optimizer;
+    private readonly EngineCheckpoints _checkpoints;
+    private readonly ProfiledFetcher _fetchers;
     private bool _disposed;
 
     /// <summary>
@@ -76,59 +61,34 @@ public sealed partial class TrainingEngine : IDisposable
 
         model.Validate();
         Model = model;
-        _options = options;
-        _communicator = communicator;
+        Communicator = communicator;
         _backend = backend;
-        _kernels = kernels;
-        _hostKernels = backend.Name == "host" ? kernels : new HostKernels();
-        Plan = plan ?? Planner.Create(model.PlanParameters(), new PlannerOptions
-        {
-            WorldSize = communicator.WorldSize,
-            TrainingType = options.ParameterType,
-            Offload = options.Offload,
-            Prefetch = options.Prefetch,
-            Optimizer = options.Sgd is null ? OptimizerKind.Adam : OptimizerKind.Sgd,
-            AccumulationSteps = options.AccumulationSteps,
-        });
-        CheckPlan(Plan, model, communicator.WorldSize);
-        _scaler = options.LossScaling is null ? null : new DynamicLossScaler(options.LossScaling);
+        var hostKernels = backend.DeviceMemoryIsHostAddressable ? kernels : new HostKernels();
+        Plan = plan ?? ParameterChunks.DefaultPlan(model, options, communicator.WorldSize);
+        ParameterChunks.CheckPlan(Plan, model, communicator.WorldSize);
 
-        var location = backend.Name == "host" ? BindingLocation.Host : BindingLocation.Device;
+        var location = backend.DeviceMemoryIsHostAddressable ? BindingLocation.Host : BindingLocation.Device;
         foreach (var instance in model.Instances)
         {
             instance.PrepareStorage(options.ParameterType, location);
-            _instanceOfMaster[instance.MasterCounter] = instance;
         }
 
+        _state = new ModelState(model);
         var cleanup = new List<IDisposable>();
         try
         {
-            var privateBlocks = Plan.PrivateChunks.Select(c => (c.Size, options.ParameterType)).ToArray();
-            _pool = Track(cleanup, new RCache(backend, $"rcache{communicator.Rank}", Plan.RCache.BlockSize, options.ParameterType,
-                Plan.RCache.PublicBlocks, privateBlocks));
-            _masterPool = Track(cleanup, new RCache(backend, $"master{communicator.Rank}", 0, DType.Float32, 0));
-            _group = Track(cleanup, new ChunkGroup(_pool, backend, communicator, kernels));
-            _masterGroup = Track(cleanup, new ChunkGroup(_masterPool, backend, communicator, kernels));
-            (_chunks, _masters) = BuildChunks(model, Plan);
-            _reduceStatistics = Track(cleanup, DeferReduceChecks(backend, kernels));
-            (_firstMoments, _secondMoments, _accumulators) = AllocateShardState(cleanup);
-            _segments = BuildSegments();
-            (_staging, _gradientScratch, _persistentGradients) = AllocateScratch(model, cleanup);
-            _fetcher = Track(cleanup, CreateFetcher(new FifoScheduler(_chunks.Length), overlap: false));
-            foreach (var instance in model.Instances)
+            _parameters = Track(cleanup, new ParameterChunks(_state, Plan, options, backend, communicator, kernels, hostKernels));
+            _optimizer = Track(cleanup, new ShardOptimizer(
+                _parameters.Chunks, _parameters.Masters, _state.SlotOf, options, communicator, backend, kernels, hostKernels));
+            _gradients = Track(cleanup, new GradientBuffers(_state, _parameters, backend, kernels, options.ParameterType));
+            _fetchers = Track(cleanup, new ProfiledFetcher(_parameters.Group, backend, options.ReduceInFp32));
+            foreach (var module in _state.Modules)
             {
-                for (int t = 0; t < instance.Table.Count; t++)
-                {
-                    instance.Handles[t] = ChunkFetcher.HandleOf(_group, instance.Counter, t);
-                }
+                module.Group = _fetchers.Current.CreateGroup(module.Tensors.Select(t => _state.Handles[t]).ToArray());
             }
 
-            foreach (var module in model.Modules)
-            {
-                module.Group = _fetcher.CreateGroup(module.Tensors.Select(t => t.Instance.Handles[t.Index]).ToArray());
-            }
-
-            _profile = options.Prefetch ? [] : null;
+            _passes = new PassTracker(_state, _parameters.Chunks.Length, profile: options.Prefetch);
+            _checkpoints = new EngineCheckpoints(_optimizer, _parameters.Chunks, _state, communicator, backend);
             model.Freeze();
         }
         catch
@@ -149,26 +109,129 @@ public sealed partial class TrainingEngine : IDisposable
     public Plan Plan { get; }
 
     /// <summary>This rank's communicator.</summary>
-    public ICommunicator Communicator => _communicator;
+    public ICommunicator Communicator { get; }
 
     /// <summary>The loss scale gradients are multiplied by before they are stored (1 without loss scaling).</summary>
-    public float LossScale => _scaler?.Scale ?? 1f;
+    public float LossScale => _optimizer.LossScale;
 
     /// <summary>Optimizer updates applied so far.</summary>
-    public int StepCount { get; private set; }
+    public int StepCount => _optimizer.StepCount;
 
     /// <summary>Passes (micro-batches) completed since the last optimizer step.</summary>
-    public int MicroBatches { get; private set; }
+    public int MicroBatches => _optimizer.MicroBatches;
 
     /// <summary>The fetcher's counters: chunks gathered, evicted, reduced and prefetch hits so far.</summary>
-    public (long Gathers, long Evictions, long Reduces, long PrefetchHits) FetchCounters =>
-        (_fetcher.Gathers + _retiredGathers, _fetcher.Evictions + _retiredEvictions, _fetcher.Reduces + _retiredReduces, _fetcher.PrefetchHits);
+    public (long Gathers, long Evictions, long Reduces, long PrefetchHits) FetchCounters => _fetchers.Counters;
 
     /// <summary>The bytes this rank's backend holds now, by location (chunks, rCache, optimizer state, scratch).</summary>
     public (long Device, long Host) MemoryBytes => (_backend.BytesAllocated(MemoryLocation.Device), _backend.BytesAllocated(MemoryLocation.Host));
 
     /// <summary>The parameter chunks, in plan order (for diagnostics).</summary>
-    public IReadOnlyList<Chunk> Chunks => _chunks;
+    public IReadOnlyList<Chunk> Chunks => _parameters.Chunks;
+
+    /// <summary>
+    /// Opens the forward computation of <paramref name="module"/>: gathers its chunks and binds its parameters'
+    /// views. The first forward scope of a pass starts the pass. A module runs forward once per pass unless all its
+    /// tensors are multi-use.
+    /// </summary>
+    /// <exception cref="EngineUsageException">Another scope is open, the backward pass has begun, or the module already ran.</exception>
+    public ComputeScope Forward(ComputeModule module)
+    {
+        var state = RequireModule(module);
+        if (_passes.CheckForward(state))
+        {
+            _fetchers.Current.Reset();
+            _passes.StartPass();
+        }
+
+        _passes.CheckProfiledStep(state);
+        Gather(state, ComputePhase.Forward);
+        _passes.OpenForward(state);
+        return new ComputeScope(this, module, backward: false);
+    }
+
+    /// <summary>
+    /// Opens the backward computation of <paramref name="module"/>: gathers its chunks, binds its parameters' views
+    /// and binds its gradients' views to zeroed fp32 buffers for the code to fill. Disposing the scope stores the
+    /// gradients and reduce-scatters every chunk whose gradients are complete.
+    /// </summary>
+    /// <exception cref="EngineUsageException">Another scope is open, or the module has no forward run left to go back through.</exception>
+    public ComputeScope Backward(ComputeModule module)
+    {
+        var state = RequireModule(module);
+        _passes.CheckBackward(state);
+        _passes.CheckProfiledStep(state);
+        Gather(state, ComputePhase.Backward);
+        _passes.OpenBackward(state);
+        _gradients.BindGradients(state, _passes);
+        return new ComputeScope(this, module, backward: true);
+    }
+
+    /// <summary>
+    /// Ends a forward-only (inference) pass: scatters every gathered chunk back to its shard. The next forward
+    /// scope starts a new pass.
+    /// </summary>
+    /// <exception cref="EngineUsageException">A scope is open or the backward pass has begun.</exception>
+    public void FinishInference()
+    {
+        if (_passes.CheckFinishInference())
+        {
+            _fetchers.Current.ScatterAll();
+            _passes.EndInference();
+        }
+    }
+
+    /// <summary>
+    /// Updates the parameters from the gradients of the last <see cref="EngineOptions.AccumulationSteps"/> passes:
+    /// agrees on overflow with every rank (all skip together and the loss scale backs off), takes the global
+    /// gradient norm, and runs the optimizer on each rank's fp32 shards with the unscaling, averaging over
+    /// micro-batches and clipping folded into one gradient factor. Every rank calls it.
+    /// </summary>
+    /// <exception cref="EngineUsageException">A pass is unfinished, or fewer or more passes ran than the accumulation steps.</exception>
+    public StepResult Step()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _passes.RequireStepReady();
+        _optimizer.RequireStepReady();
+        return _optimizer.Step();
+    }
+
+    /// <summary>
+    /// The fp32 master value of every tensor, whole, by full name; every rank calls it (the shards are
+    /// all-gathered) and every rank gets the result.
+    /// </summary>
+    public IReadOnlyDictionary<string, float[]> GatherParameters()
+    {
+        RequireIdle(nameof(GatherParameters));
+        return _checkpoints.GatherParameters();
+    }
+
+    /// <summary>
+    /// Saves the fp32 master parameters, the optimizer state, the step count and the loss scaler to
+    /// <paramref name="directory"/>: sharded, one safetensors file per rank plus <c>PREFIX.safetensors.index.json</c>
+    /// (loadable on any world size), or consolidated, one <c>PREFIX.safetensors</c> written by rank 0 with the
+    /// original tensor names and shapes. Files are written atomically. Every rank calls it after a step.
+    /// </summary>
+    public void SaveCheckpoint(string directory, string prefix, bool consolidated)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        RequireIdle(nameof(SaveCheckpoint));
+        _checkpoints.Save(directory, prefix, consolidated);
+    }
+
+    /// <summary>
+    /// Loads a checkpoint written by <see cref="SaveCheckpoint"/>, consolidated or sharded on any number of ranks.
+    /// Names, shapes and types are checked and every byte is read on every rank before anything changes; a
+    /// missing, corrupt or mismatched checkpoint throws on every rank and leaves the engine as it was.
+    /// </summary>
+    public void LoadCheckpoint(string directory, string prefix)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        RequireIdle(nameof(LoadCheckpoint));
+        _checkpoints.Load(directory, prefix);
+    }
 
     /// <summary>Frees every chunk, block and buffer of this rank.</summary>
     public void Dispose()
@@ -179,20 +242,21 @@ public sealed partial class TrainingEngine : IDisposable
         }
 
         _disposed = true;
-        _fetcher.Dispose();
-        foreach (var buffer in _firstMoments.Concat(_secondMoments).Concat(_accumulators))
-        {
-            buffer?.Dispose();
-        }
+        _fetchers.Dispose();
+        _optimizer.Dispose();
+        _gradients.Dispose();
+        _parameters.Dispose();
+    }
 
-        _staging.Dispose();
-        _gradientScratch.Dispose();
-        _persistentGradients.Dispose();
-        _reduceStatistics.Dispose();
-        _group.Dispose();
-        _masterGroup.Dispose();
-        _pool.Dispose();
-        _masterPool.Dispose();
+    internal void EndScope(ComputeModule module, bool backward)
+    {
+        var state = _passes.Close(module, backward);
+        _fetchers.Current.ToHold(state.Group, backward ? ComputePhase.Backward : ComputePhase.Forward);
+        GradientBuffers.Unbind(module);
+        if (backward && _gradients.Store(state, _passes, _fetchers.Current, LossScale))
+        {
+            EndPass();
+        }
     }
 
     private static T Track<T>(List<IDisposable> cleanup, T item) where T : IDisposable
@@ -201,202 +265,39 @@ public sealed partial class TrainingEngine : IDisposable
         return item;
     }
 
-    private static void CheckPlan(Plan plan, ModelDefinition model, int worldSize)
+    private void Gather(ModuleState state, ComputePhase phase)
     {
-        if (plan.Options.WorldSize != worldSize)
-        {
-            throw new ArgumentException($"The plan is for {plan.Options.WorldSize} ranks but the communicator has {worldSize}.", nameof(plan));
-        }
-
-        var expected = model.Instances.SelectMany(i => i.FullNames).ToHashSet(StringComparer.Ordinal);
-        var planned = plan.Chunks.SelectMany(c => c.Tensors).Select(t => t.Name).ToList();
-        var missing = expected.Except(planned).ToList();
-        var extra = planned.Except(expected).ToList();
-        if (missing.Count > 0 || extra.Count > 0 || planned.Count != expected.Count)
-        {
-            throw new ArgumentException(
-                $"The plan does not match the model: {missing.Count} tensors unplanned ({string.Join(", ", missing.Take(3))}), " +
-                $"{extra.Count} planned tensors unknown ({string.Join(", ", extra.Take(3))}), {planned.Count} planned for {expected.Count}.",
-                nameof(plan));
-        }
+        _fetchers.Gather(state, phase);
+        _passes.Gathered(state);
+        _gradients.Stage(state);
     }
 
-    private ChunkFetcher CreateFetcher(ChunkScheduler scheduler, bool overlap) =>
-        new(_group, scheduler, _backend, overlap, _options.ReduceInFp32);
-
-    private IKernels KernelsFor(MemoryLocation location) => location == MemoryLocation.Host ? _hostKernels : _kernels;
-
-    private MemoryLocation LocationOf(ChunkPlan chunk) => _options.Offload ? MemoryLocation.Host : chunk.ShardLocation;
-
-    private (Chunk[] Chunks, Chunk[] Masters) BuildChunks(ModelDefinition model, Plan plan)
+    private void EndPass()
     {
-        var byName = new Dictionary<string, (LayoutInstance Instance, int Index)>(StringComparer.Ordinal);
-        foreach (var instance in model.Instances)
+        _fetchers.Current.Clear();
+        if (_passes.EndPass() is { } profile)
         {
-            for (int t = 0; t < instance.Table.Count; t++)
-            {
-                byName[instance.FullNames[t]] = (instance, t);
-            }
+            _fetchers.StartPrefetching([.. profile.Select(m => _state.Modules[m].Group.Chunks.ToArray())]);
         }
 
-        using var initial = InitialValues.Create(model, _backend, _hostKernels, _options.ParameterType);
-        var chunks = new Chunk[plan.Chunks.Count];
-        var masters = new Chunk[plan.Chunks.Count];
-        for (int c = 0; c < plan.Chunks.Count; c++)
-        {
-            var chunkPlan = plan.Chunks[c];
-            var location = LocationOf(chunkPlan);
-            var chunk = _group.OpenChunk(chunkPlan.Size, _options.ParameterType, location, chunkPlan.IsFused);
-            var master = _masterGroup.OpenChunk(chunkPlan.Size, DType.Float32, location);
-            foreach (var tensor in chunkPlan.Tensors)
-            {
-                var (instance, index) = byName[tensor.Name];
-                if (tensor.Offset != chunk.UsedElements)
-                {
-                    throw new ArgumentException(
-                        $"The plan puts tensor '{tensor.Name}' at offset {tensor.Offset} of chunk {c}, but tensors are packed from 0 without gaps (next offset {chunk.UsedElements}).");
-                }
-
-                chunk.Append(instance.StorageBinding, instance.Counter, index, initial.Parameter(instance, index));
-                master.Append(instance.MasterBinding, instance.MasterCounter, index, initial.Master(instance, index));
-            }
-
-            _group.CloseChunk(chunk);
-            _masterGroup.CloseChunk(master);
-            chunk.InitPair(master);
-            chunk.L2NormEnabled = true;
-            chunks[c] = chunk;
-            masters[c] = master;
-        }
-
-        return (chunks, masters);
+        _optimizer.EndMicroBatch();
     }
 
-    private (NativeBuffer?[], NativeBuffer?[], NativeBuffer?[]) AllocateShardState(List<IDisposable> cleanup)
+    private ModuleState RequireModule(ComputeModule module)
     {
-        int n = _chunks.Length;
-        var first = new NativeBuffer?[n];
-        var second = new NativeBuffer?[n];
-        var accumulators = new NativeBuffer?[n];
-        bool adam = _options.Adam is not null;
-        bool momentum = _options.Sgd?.NeedsMomentumBuffer ?? false;
-        for (int c = 0; c < n; c++)
+        ArgumentNullException.ThrowIfNull(module);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (module.Index >= Model.Modules.Count || !ReferenceEquals(Model.Modules[module.Index], module))
         {
-            var location = _masters[c].ShardLocation;
-            long bytes = _masters[c].ShardBytes;
-            if (adam || momentum)
-            {
-                first[c] = Track(cleanup, Zeroed(bytes, location));
-            }
-
-            if (adam)
-            {
-                second[c] = Track(cleanup, Zeroed(bytes, location));
-            }
-
-            if (_options.AccumulationSteps > 1)
-            {
-                accumulators[c] = Track(cleanup, Zeroed(bytes, location));
-            }
+            throw new ArgumentException($"Module '{module.Name}' belongs to another model definition.", nameof(module));
         }
 
-        return (first, second, accumulators);
+        return _state.Modules[module.Index];
     }
 
-    private NativeBuffer Zeroed(long bytes, MemoryLocation location)
+    private void RequireIdle(string operation)
     {
-        var buffer = _backend.Allocate(Math.Max(bytes, sizeof(float)), location);
-        _backend.Fill(buffer.All, 0);
-        return buffer;
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _passes.RequireIdle(operation);
     }
-
-    private OptimizerSegment[] BuildSegments()
-    {
-        var segments = new List<OptimizerSegment>();
-        for (int c = 0; c < _chunks.Length; c++)
-        {
-            var shard = _chunks[c].Shard;
-            foreach (var (tensor, begin, end) in ShardOverlaps(_masters[c]))
-            {
-                var instance = _instanceOfMaster[tensor.Counter];
-                string name = instance.FullNames[tensor.Index];
-                ref readonly var slot = ref instance.Table[tensor.Index];
-                int group = _options.Adam?.GroupOf(name, slot) ?? _options.Sgd!.GroupOf(name, slot);
-                var segment = new OptimizerSegment(c, begin - shard.Begin, end - begin, group);
-                if (segments.Count > 0 && segments[^1] is var last && last.Pair == c && last.Group == group && last.Start + last.Count == segment.Start)
-                {
-                    segments[^1] = last with { Count = last.Count + segment.Count };
-                }
-                else
-                {
-                    segments.Add(segment);
-                }
-            }
-        }
-
-        return [.. segments];
-    }
-
-    private (NativeBuffer Staging, NativeBuffer Gradients, NativeBuffer Persistent) AllocateScratch(ModelDefinition model, List<IDisposable> cleanup)
-    {
-        const long Align = 64;
-        long persistent = 0;
-        foreach (var instance in model.Instances)
-        {
-            for (int t = 0; t < instance.Table.Count; t++)
-            {
-                if (instance.Modules[t].Count > 1 || instance.Table[t].MultiUse)
-                {
-                    instance.PersistentGradientOffsets[t] = persistent;
-                    persistent += RoundUp(instance.Table[t].ElementCount * sizeof(float), Align);
-                }
-            }
-        }
-
-        long staging = 0;
-        long gradients = 0;
-        foreach (var module in model.Modules)
-        {
-            module.StagingOffsets = new long[module.Tensors.Length];
-            module.GradientOffsets = new long[module.Tensors.Length];
-            long stagingUsed = 0;
-            long gradientUsed = 0;
-            for (int i = 0; i < module.Tensors.Length; i++)
-            {
-                var (instance, t) = module.Tensors[i];
-                long bytes = RoundUp(instance.Table[t].ElementCount * sizeof(float), Align);
-                module.StagingOffsets[i] = instance.Staged[t] ? stagingUsed : -1;
-                stagingUsed += instance.Staged[t] ? bytes : 0;
-                bool shared = instance.PersistentGradientOffsets[t] >= 0;
-                module.GradientOffsets[i] = shared ? -1 : gradientUsed;
-                gradientUsed += shared ? 0 : bytes;
-            }
-
-            staging = Math.Max(staging, stagingUsed);
-            gradients = Math.Max(gradients, gradientUsed);
-        }
-
-        return (
-            Track(cleanup, _backend.Allocate(Math.Max(staging, Align), MemoryLocation.Device)),
-            Track(cleanup, _backend.Allocate(Math.Max(gradients, Align), MemoryLocation.Device)),
-            Track(cleanup, _backend.Allocate(Math.Max(persistent, Align), MemoryLocation.Device)));
-    }
-
-    /// <summary>Each tensor's part of <paramref name="chunk"/>'s valid shard, as element offsets in the chunk.</summary>
-    private static IEnumerable<(ChunkTensor Tensor, long Begin, long End)> ShardOverlaps(Chunk chunk)
-    {
-        var shard = chunk.Shard;
-        long shardEnd = shard.Begin + shard.ValidCount;
-        foreach (var tensor in chunk.Tensors)
-        {
-            long begin = Math.Max(tensor.Offset, shard.Begin);
-            long end = Math.Min(tensor.Offset + tensor.ElementCount, shardEnd);
-            if (begin < end)
-            {
-                yield return (tensor, begin, end);
-            }
-        }
-    }
-
-    private static long RoundUp(long value, long multiple) => (value + multiple - 1) / multiple * multiple;
 }

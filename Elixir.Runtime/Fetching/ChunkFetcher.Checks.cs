@@ -63,6 +63,18 @@ public sealed partial class ChunkFetcher
         }
     }
 
+    /// <summary>The one check of a tensor whose gradient is done: a handle inside the chunks, in a state that may become ready for reduce.</summary>
+    private void CheckReadyForReduce(TensorHandle tensor)
+    {
+        CheckTensor(tensor);
+        var state = _chunks.StateOf(tensor.Chunk, tensor.Tensor);
+        if (!TensorStateRules.IsLegal(state, TensorState.ReadyForReduce))
+        {
+            throw new IllegalStateTransitionException(
+                _chunks.NameOf(tensor.Chunk, tensor.Tensor), state, TensorState.ReadyForReduce);
+        }
+    }
+
     private void CheckTensor(TensorHandle tensor)
     {
         if ((uint)tensor.Chunk >= (uint)_chunks.ChunkCount)

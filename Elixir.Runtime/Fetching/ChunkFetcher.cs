@@ -1,6 +1,7 @@
 using Elixir.Chunks;
 using Elixir.Layout;
 using Elixir.Memory;
+using Elixir.Numerics;
 using Elixir.Scheduling;
 
 namespace Elixir.Fetching;
@@ -18,6 +19,7 @@ namespace Elixir.Fetching;
 public sealed partial class ChunkFetcher : IDisposable
 {
     private readonly IChunkResidency _chunks;
+    private readonly bool _reduceAlwaysFp32;
     private readonly IStream _main;
     private readonly IStream? _prefetchStream;
     private readonly IStream? _reduceStream;
@@ -35,11 +37,11 @@ public sealed partial class ChunkFetcher : IDisposable
     /// <paramref name="backend"/>; <paramref name="reduceAlwaysFp32"/> reduces fp16/bf16 gradients in fp32.
     /// </summary>
     public ChunkFetcher(ChunkGroup group, ChunkScheduler scheduler, IMemoryBackend backend, bool overlap, bool reduceAlwaysFp32 = false)
-        : this(new ChunkGroupResidency(group, reduceAlwaysFp32), scheduler, backend, overlap)
+        : this((IChunkResidency)group, scheduler, backend, overlap, reduceAlwaysFp32)
     {
     }
 
-    internal ChunkFetcher(IChunkResidency chunks, ChunkScheduler scheduler, IMemoryBackend backend, bool overlap)
+    internal ChunkFetcher(IChunkResidency chunks, ChunkScheduler scheduler, IMemoryBackend backend, bool overlap, bool reduceAlwaysFp32 = false)
     {
         ArgumentNullException.ThrowIfNull(chunks);
         ArgumentNullException.ThrowIfNull(scheduler);
@@ -51,6 +53,7 @@ public sealed partial class ChunkFetcher : IDisposable
         }
 
         _chunks = chunks;
+        _reduceAlwaysFp32 = reduceAlwaysFp32;
         Scheduler = scheduler;
         Overlap = overlap;
         _main = backend.DefaultStream;
@@ -96,36 +99,6 @@ public sealed partial class ChunkFetcher : IDisposable
         return new TensorGroup(tensors);
     }
 
-    /// <summary>Groups the tensors (layout instance, index in the layout) of one compute step; call at set-up.</summary>
-    public TensorGroup CreateGroup(IEnumerable<(ITensorStateCounter Counter, int Index)> tensors)
-    {
-        ArgumentNullException.ThrowIfNull(tensors);
-        var handles = new List<TensorHandle>();
-        foreach (var (counter, index) in tensors)
-        {
-            handles.Add(HandleOf(counter, index));
-        }
-
-        return new TensorGroup(handles.ToArray());
-    }
-
-    /// <summary>The handle of tensor <paramref name="index"/> of the layout instance counted by <paramref name="counter"/>.</summary>
-    public TensorHandle HandleOf(ITensorStateCounter counter, int index)
-    {
-        ArgumentNullException.ThrowIfNull(counter);
-        return _chunks.Find(counter, index);
-    }
-
-    /// <summary>
-    /// The handle of a tensor of <paramref name="group"/> before any fetcher exists, to list the chunks of each
-    /// step for a <see cref="PrefetchScheduler"/>. A tensor in no chunk of the group throws naming it.
-    /// </summary>
-    public static TensorHandle HandleOf(ChunkGroup group, ITensorStateCounter counter, int index)
-    {
-        ArgumentNullException.ThrowIfNull(group);
-        ArgumentNullException.ThrowIfNull(counter);
-        return ChunkGroupResidency.Find(group, counter, index);
-    }
 
     /// <summary>Starts an iteration: no chunk is releasable and the step counter is back before the first step.</summary>
     public void Reset()
@@ -137,7 +110,7 @@ public sealed partial class ChunkFetcher : IDisposable
     /// <summary>
     /// Ends an iteration: waits for side-stream work, finishes a pending reduce (so every chunk's overflow flag and
     /// norm are final) and empties the scheduler. Chunks still releasable make it throw, changing nothing (release
-    /// them with <see cref="ReleaseAll"/> first).
+    /// them with <see cref="ScatterAll"/> first).
     /// </summary>
     public void Clear()
     {
@@ -151,11 +124,11 @@ public sealed partial class ChunkFetcher : IDisposable
     }
 
     /// <summary>Scatters every releasable chunk back to its shard and clears; used after an inference pass.</summary>
-    public void ReleaseAll()
+    public void ScatterAll()
     {
         var prefetched = _prefetching ? _predicted : ChunkScheduler.NoChunk;
         SettleSideStreams();
-        if (prefetched != ChunkScheduler.NoChunk && _chunks.CanRelease(prefetched))
+        if (prefetched != ChunkScheduler.NoChunk && _chunks.CanScatter(prefetched))
         {
             Scheduler.Add(prefetched);
         }
@@ -163,7 +136,7 @@ public sealed partial class ChunkFetcher : IDisposable
         for (var chunk = Scheduler.Top; chunk != ChunkScheduler.NoChunk; chunk = Scheduler.Top)
         {
             Scheduler.Remove(chunk);
-            _chunks.Release(chunk, _main);
+            _chunks.Scatter(chunk, _main);
         }
 
         Scheduler.Clear();
@@ -171,7 +144,7 @@ public sealed partial class ChunkFetcher : IDisposable
 
     /// <summary>
     /// Moves the group's tensors to compute (a tensor already computing stays so) and takes their chunks out of the
-    /// releasable set. Call before <see cref="Fetch"/>. An illegal transition throws and changes nothing.
+    /// releasable set. Call before <see cref="Gather"/>. An illegal transition throws and changes nothing.
     /// </summary>
     public void ToCompute(TensorGroup group)
     {
@@ -193,7 +166,7 @@ public sealed partial class ChunkFetcher : IDisposable
         Transition(group, phase == ComputePhase.Forward ? TensorState.Hold : TensorState.HoldAfterBackward);
         foreach (var chunk in group.Chunks)
         {
-            if (_chunks.CanRelease(chunk))
+            if (_chunks.CanScatter(chunk))
             {
                 Scheduler.Add(chunk);
             }
@@ -207,7 +180,7 @@ public sealed partial class ChunkFetcher : IDisposable
     /// chunks cannot all have a block, and <see cref="InvalidOperationException"/> when the step is past the
     /// scheduler's profile.
     /// </summary>
-    public void Fetch(TensorGroup group)
+    public void Gather(TensorGroup group)
     {
         ArgumentNullException.ThrowIfNull(group);
         var chunks = group.Chunks;
@@ -249,7 +222,7 @@ public sealed partial class ChunkFetcher : IDisposable
             // A missed prediction: gathers here must follow the prefetch, and its chunk, unused for now, may go.
             var missed = _predicted;
             WaitForPrefetch();
-            if (_chunks.CanRelease(missed))
+            if (_chunks.CanScatter(missed))
             {
                 Scheduler.Add(missed);
             }
@@ -283,26 +256,27 @@ public sealed partial class ChunkFetcher : IDisposable
     /// </summary>
     public bool GradientReady(TensorHandle tensor)
     {
-        CheckTensor(tensor);
-        var state = _chunks.StateOf(tensor.Chunk, tensor.Tensor);
-        if (!TensorStateRules.IsLegal(state, TensorState.ReadyForReduce))
-        {
-            throw new IllegalStateTransitionException(
-                _chunks.NameOf(tensor.Chunk, tensor.Tensor), state, TensorState.ReadyForReduce);
-        }
-
+        CheckReadyForReduce(tensor);
         _chunks.Transition(tensor.Chunk, tensor.Tensor, TensorState.ReadyForReduce);
-        return Reduce(tensor.Chunk);
+        return ReduceIfReady(tensor.Chunk);
+    }
+
+    /// <summary>
+    /// Stores a tensor's finished gradient: writes <paramref name="gradient"/> (of <paramref name="gradientType"/>)
+    /// over the tensor's slice of its gathered chunk, rounding to the chunk's type, then continues as
+    /// <see cref="GradientReady"/>. A tensor not in backward throws before anything is written.
+    /// </summary>
+    public bool StoreGradient(TensorHandle tensor, BufferSlice gradient, DType gradientType)
+    {
+        CheckReadyForReduce(tensor);
+        _chunks.WriteGradient(tensor.Chunk, tensor.Tensor, gradient, gradientType);
+        _chunks.Transition(tensor.Chunk, tensor.Tensor, TensorState.ReadyForReduce);
+        return ReduceIfReady(tensor.Chunk);
     }
 
     /// <summary>Reduce-scatters <paramref name="chunk"/> when every tensor in it is ready; returns whether it did.</summary>
-    public bool Reduce(int chunk)
+    private bool ReduceIfReady(int chunk)
     {
-        if ((uint)chunk >= (uint)_chunks.ChunkCount)
-        {
-            ThrowBadChunk(chunk);
-        }
-
         if (!_chunks.CanReduce(chunk))
         {
             return false;
@@ -310,7 +284,7 @@ public sealed partial class ChunkFetcher : IDisposable
 
         if (!Overlap)
         {
-            _chunks.Reduce(chunk, _main);
+            _chunks.StartReduce(chunk, _reduceAlwaysFp32, _main);
             _chunks.FinishReduce(chunk, _main);
         }
         else
@@ -319,7 +293,7 @@ public sealed partial class ChunkFetcher : IDisposable
             _main.Record(_mainMark!);
             _reduceStream!.Wait(_mainMark!);
             ReclaimPendingBlock();
-            _chunks.Reduce(chunk, _reduceStream);
+            _chunks.StartReduce(chunk, _reduceAlwaysFp32, _reduceStream);
             _reduceStream.Record(_reduceDone!);
             _pendingReduce = chunk;
         }
@@ -342,7 +316,7 @@ public sealed partial class ChunkFetcher : IDisposable
     private void Evict(int chunk, IStream stream)
     {
         Scheduler.Remove(chunk);
-        _chunks.Release(chunk, stream);
+        _chunks.Scatter(chunk, stream);
         Evictions++;
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Elixir.Collectives.Nccl;
 using Elixir.Cuda;
 
 namespace Elixir.Interop;

@@ -2,7 +2,9 @@ namespace Elixir.Kernels;
 
 /// <summary>
 /// One Adam/AdamW update's hyper-parameters. <see cref="GradientScale"/> multiplies every gradient before use
-/// (the inverse loss scale times the clipping coefficient), so unscaling and clipping cost no extra pass.
+/// (the inverse loss scale times the clipping coefficient), so unscaling and clipping cost no extra pass. The
+/// hyper-parameters are doubles (Python floats): kernels derive their fp32 constants from them in double, as
+/// <c>torch.optim.Adam</c> does.
 /// </summary>
 /// <param name="LearningRate">The step size.</param>
 /// <param name="Beta1">Decay of the first moment.</param>
@@ -13,11 +15,11 @@ namespace Elixir.Kernels;
 /// <param name="Step">The 1-based step number, for bias correction.</param>
 /// <param name="GradientScale">Multiplier applied to each gradient element.</param>
 public readonly record struct AdamParameters(
-    float LearningRate,
-    float Beta1,
-    float Beta2,
-    float Epsilon,
-    float WeightDecay,
+    double LearningRate,
+    double Beta1,
+    double Beta2,
+    double Epsilon,
+    double WeightDecay,
     bool Decoupled,
     int Step,
     float GradientScale);

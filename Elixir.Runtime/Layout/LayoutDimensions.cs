@@ -25,6 +25,9 @@ public sealed class LayoutDimensions
         }
     }
 
+    /// <summary>The given names, in the order given.</summary>
+    public IReadOnlyList<string> Names => _names;
+
     /// <summary>A set with no named dimensions, for layouts whose shapes are all constant.</summary>
     public static LayoutDimensions None { get; } = new();
 

@@ -61,4 +61,7 @@ public sealed class LayoutTable
 
     /// <summary>The index of the tensor named <paramref name="name"/>, or -1.</summary>
     public int IndexOf(string name) => Array.FindIndex(_slots, s => s.Name == name);
+
+    /// <summary>The index of the tensor whose <see cref="TensorSlot.ExternalName"/> is <paramref name="externalName"/>, or -1.</summary>
+    public int IndexOfExternalName(string externalName) => Array.FindIndex(_slots, s => s.ExternalName == externalName);
 }

@@ -48,7 +48,12 @@ public sealed class LayoutTableBuilder
     }
 
     /// <summary>Places the next tensor after the previous one, aligned.</summary>
-    public void Add(string name, DType type, bool multiUse, ImmutableArray<long> shape)
+    /// <param name="name">The tensor's property name.</param>
+    /// <param name="type">The element type.</param>
+    /// <param name="multiUse">True when more than one module uses the tensor.</param>
+    /// <param name="shape">The resolved dimensions, outermost first.</param>
+    /// <param name="externalName">The tensor's name outside this program; null means <paramref name="name"/>.</param>
+    public void Add(string name, DType type, bool multiUse, ImmutableArray<long> shape, string? externalName = null)
     {
         if (_count == _slots.Length)
         {
@@ -67,7 +72,7 @@ public sealed class LayoutTableBuilder
 
             long offset = checked((_end + alignment - 1) / alignment * alignment);
             _end = checked(offset + (elements * elementSize));
-            _slots[_count++] = new TensorSlot(name, type, shape, elements, offset, multiUse);
+            _slots[_count++] = new TensorSlot(name, type, shape, elements, offset, multiUse, externalName);
         }
         catch (OverflowException)
         {

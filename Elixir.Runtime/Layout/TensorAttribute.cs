@@ -24,4 +24,11 @@ public sealed class TensorAttribute : Attribute
     /// live in fused chunks that stay replicated instead of being sharded.
     /// </summary>
     public bool MultiUse { get; set; }
+
+    /// <summary>
+    /// The tensor's name outside this program, for example its Hugging Face name (<c>ln_1.weight</c>), relative
+    /// to the module that holds the layout; checkpoints shared with PyTorch users can name the tensor by it.
+    /// Null (the default) means the property name. It must be non-empty and unique within the layout (ELX0012).
+    /// </summary>
+    public string? ExternalName { get; set; }
 }

@@ -9,6 +9,13 @@ public interface IMemoryBackend : IDisposable
     /// <summary>A short name for messages (<c>host</c>, <c>cuda:0</c>).</summary>
     string Name { get; }
 
+    /// <summary>
+    /// True when <see cref="MemoryLocation.Device"/> buffers are ordinary host memory the CPU may read and write
+    /// directly (the host backend): views bind host addresses, host kernels serve every shard, and checkpoint I/O
+    /// needs no staging copy. False (the default) for a real device.
+    /// </summary>
+    bool DeviceMemoryIsHostAddressable => false;
+
     /// <summary>The stream that compute work runs on; work on it is ordered with the caller.</summary>
     IStream DefaultStream { get; }
 

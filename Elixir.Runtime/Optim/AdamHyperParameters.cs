@@ -1,17 +1,21 @@
 namespace Elixir.Optim;
 
-/// <summary>One parameter group's Adam/AdamW hyper-parameters (PyTorch's names and defaults).</summary>
+/// <summary>
+/// One parameter group's Adam/AdamW hyper-parameters (PyTorch's names and defaults). They are doubles, as Python
+/// floats are: the update's constants (<c>1 - beta2</c>, the bias corrections, the step size) are computed from
+/// these values in double and rounded to fp32 once, so the moments match <c>torch.optim.Adam</c>'s to fp32 rounding.
+/// </summary>
 /// <param name="LearningRate">The step size.</param>
 /// <param name="Beta1">Decay of the first moment.</param>
 /// <param name="Beta2">Decay of the second moment.</param>
 /// <param name="Epsilon">Added to the denominator.</param>
 /// <param name="WeightDecay">L2 penalty (Adam) or decoupled decay (AdamW).</param>
 public sealed record AdamHyperParameters(
-    float LearningRate = 1e-3f,
-    float Beta1 = 0.9f,
-    float Beta2 = 0.999f,
-    float Epsilon = 1e-8f,
-    float WeightDecay = 0f)
+    double LearningRate = 1e-3,
+    double Beta1 = 0.9,
+    double Beta2 = 0.999,
+    double Epsilon = 1e-8,
+    double WeightDecay = 0)
 {
     /// <summary>Throws naming <paramref name="group"/> and the value when a hyper-parameter is out of range.</summary>
     internal void Validate(string group)

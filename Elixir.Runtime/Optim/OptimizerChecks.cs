@@ -3,17 +3,17 @@ namespace Elixir.Optim;
 /// <summary>Range checks whose messages name the parameter group, the setting and the value.</summary>
 internal static class OptimizerChecks
 {
-    public static void NonNegative(string group, string name, float value)
+    public static void NonNegative(string group, string name, double value)
     {
-        if (!(value >= 0f) || float.IsInfinity(value))
+        if (!(value >= 0) || double.IsInfinity(value))
         {
             throw new ArgumentOutOfRangeException(name, value, $"Parameter group '{group}': {name} must be finite and ≥ 0.");
         }
     }
 
-    public static void InUnitInterval(string group, string name, float value)
+    public static void InUnitInterval(string group, string name, double value)
     {
-        if (!(value >= 0f && value < 1f))
+        if (!(value >= 0 && value < 1))
         {
             throw new ArgumentOutOfRangeException(name, value, $"Parameter group '{group}': {name} must be in [0, 1).");
         }

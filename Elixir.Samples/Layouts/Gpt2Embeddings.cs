@@ -10,8 +10,8 @@ namespace Elixir.Samples.Layouts;
 public partial struct Gpt2Embeddings
 {
     /// <summary>Token embeddings <c>wte</c>, <c>[V, C]</c>; also the output head.</summary>
-    [Tensor("V", "C", MultiUse = true)] public partial Span<float> Wte { get; }
+    [Tensor("V", "C", MultiUse = true, ExternalName = "wte.weight")] public partial Span<float> Wte { get; }
 
     /// <summary>Position embeddings <c>wpe</c>, <c>[P, C]</c>.</summary>
-    [Tensor("P", "C")] public partial Span<float> Wpe { get; }
+    [Tensor("P", "C", ExternalName = "wpe.weight")] public partial Span<float> Wpe { get; }
 }

@@ -7,8 +7,8 @@ namespace Elixir.Samples.Layouts;
 public partial struct Gpt2FinalNorm
 {
     /// <summary><c>ln_f.weight</c>.</summary>
-    [Tensor("C")] public partial Span<float> LnFWeight { get; }
+    [Tensor("C", ExternalName = "ln_f.weight")] public partial Span<float> LnFWeight { get; }
 
     /// <summary><c>ln_f.bias</c>.</summary>
-    [Tensor("C")] public partial Span<float> LnFBias { get; }
+    [Tensor("C", ExternalName = "ln_f.bias")] public partial Span<float> LnFBias { get; }
 }

@@ -24,14 +24,14 @@ public sealed class Gpt2Training
         var dimensions = config.LayoutDimensions();
         Definition = new ModelDefinition();
         Embeddings = Definition.Add<Gpt2Embeddings>("transformer", dimensions, p => Gpt2Initializer.InitializeEmbeddings(p, config, seed));
-        EmbeddingModule = Definition.Modules[^1];
+        EmbeddingModule = Embeddings.Module;
         _blocks = new LayoutInstance<Gpt2Block>[config.Layers];
         _blockModules = new ComputeModule[config.Layers];
         for (int layer = 0; layer < config.Layers; layer++)
         {
             int l = layer;
             _blocks[layer] = Definition.Add<Gpt2Block>($"transformer.h.{layer}", dimensions, p => Gpt2Initializer.InitializeBlock(l, p, config, seed));
-            _blockModules[layer] = Definition.Modules[^1];
+            _blockModules[layer] = _blocks[layer].Module;
         }
 
         FinalNorm = Definition.Add<Gpt2FinalNorm>("transformer.ln_f", dimensions, p => Gpt2Initializer.InitializeFinalNorm(p, config), addModule: false);

@@ -16,7 +16,7 @@ public sealed class MlpTraining
         _model = new MlpModel(config, localBatch);
         Definition = new ModelDefinition();
         Layer = Definition.Add<MlpLayout>("mlp", config.LayoutDimensions(), p => MlpInitializer.Initialize(MlpTensors.From(p), config, seed));
-        Module = Definition.Modules[^1];
+        Module = Layer.Module;
     }
 
     /// <summary>The parameters and modules, to build a <see cref="TrainingEngine"/> from.</summary>

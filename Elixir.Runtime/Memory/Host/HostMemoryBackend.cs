@@ -19,6 +19,9 @@ public sealed unsafe class HostMemoryBackend : IMemoryBackend
     public string Name => "host";
 
     /// <inheritdoc/>
+    public bool DeviceMemoryIsHostAddressable => true;
+
+    /// <inheritdoc/>
     public IStream DefaultStream => HostStream.Instance;
 
     /// <inheritdoc/>

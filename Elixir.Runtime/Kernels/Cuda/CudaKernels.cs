@@ -1,0 +1,250 @@
+using Elixir.Cuda;
+using Elixir.Interop;
+using Elixir.Kernels;
+using Elixir.Memory;
+using Elixir.Memory.Cuda;
+using Elixir.Numerics;
+
+namespace Elixir.Kernels.Cuda;
+
+/// <summary>
+/// The runtime's element-wise kernels on one GPU, from the committed PTX. Calls queue work on the given stream
+/// (the backend's default when none); <see cref="HasNonFinite"/> and <see cref="SumOfSquares"/> wait for their
+/// result. One instance per device and thread: the small result buffers are reused across calls.
+/// </summary>
+public sealed unsafe class CudaKernels : IKernels, IDisposable
+{
+    private const uint BlockSize = 256;
+
+    // Fixed, not derived from the device, so the sum of squares adds in the same order on every GPU.
+    private const int SumOfSquaresBlocks = Chunks.ReduceStatistics.PartialSums;
+
+    private readonly CudaMemoryBackend backend;
+    private readonly KernelModule[] modules;
+    private readonly nint scale, cast, nonFinite, sumOfSquares, adam, sgd;
+    private readonly NativeBuffer deviceScratch, hostScratch;
+    private readonly uint maxGrid;
+
+    /// <summary>Loads the kernels into <paramref name="backend"/>'s device.</summary>
+    public CudaKernels(CudaMemoryBackend backend)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        this.backend = backend;
+        modules = [.. KernelSources.Names.Select(name => new KernelModule(backend.Device, name))];
+        scale = modules[0].Function("elixir_scale");
+        cast = modules[1].Function("elixir_cast");
+        nonFinite = modules[2].Function("elixir_nonfinite");
+        sumOfSquares = modules[3].Function("elixir_sumsq");
+        adam = modules[4].Function("elixir_adam");
+        sgd = modules[5].Function("elixir_sgd");
+        deviceScratch = backend.Allocate(SumOfSquaresBlocks * sizeof(double), MemoryLocation.Device);
+        hostScratch = backend.Allocate(SumOfSquaresBlocks * sizeof(double), MemoryLocation.Host);
+        maxGrid = (uint)backend.Device.MultiprocessorCount * 16;
+    }
+
+    /// <inheritdoc/>
+    public void Scale(BufferSlice data, DType type, float factor, IStream? stream = null)
+    {
+        ulong count = Count(data, type, nameof(data));
+        nint pointer = data.Address;
+        int typeCode = (int)type;
+        void** arguments = stackalloc void*[] { &pointer, &typeCode, &factor, &count };
+        Launch(scale, Grid(count), stream, arguments);
+    }
+
+    /// <inheritdoc/>
+    public void Cast(BufferSlice source, DType sourceType, BufferSlice destination, DType destinationType, IStream? stream = null)
+    {
+        ulong count = Count(source, sourceType, nameof(source));
+        RequireCount(destination, destinationType, count, nameof(destination));
+        if (sourceType == destinationType)
+        {
+            backend.Copy(destination, source, stream);
+            return;
+        }
+
+        nint from = source.Address, to = destination.Address;
+        int fromType = (int)sourceType, toType = (int)destinationType;
+        void** arguments = stackalloc void*[] { &from, &fromType, &to, &toType, &count };
+        Launch(cast, Grid(count), stream, arguments);
+    }
+
+    /// <inheritdoc/>
+    public bool HasNonFinite(BufferSlice data, DType type, IStream? stream = null)
+    {
+        ulong count = Count(data, type, nameof(data));
+        nint queue = backend.StreamHandle(stream);
+        var flag = (ulong)deviceScratch.Address;
+        backend.MakeCurrent();
+        CudaDriver.cuMemsetD8Async(flag, 0, sizeof(uint), queue).ThrowIfFailed();
+        nint pointer = data.Address;
+        int typeCode = (int)type;
+        void** arguments = stackalloc void*[] { &pointer, &typeCode, &count, &flag };
+        Launch(nonFinite, Grid(count), stream, arguments);
+        CudaDriver.cuMemcpyDtoHAsync(hostScratch.Address, flag, sizeof(uint), queue).ThrowIfFailed();
+        backend.StreamOf(stream).Synchronize();
+        return *(uint*)hostScratch.Address != 0;
+    }
+
+    /// <inheritdoc/>
+    public double SumOfSquares(BufferSlice data, DType type, IStream? stream = null)
+    {
+        ulong count = Count(data, type, nameof(data));
+        nint queue = backend.StreamHandle(stream);
+        nint pointer = data.Address;
+        int typeCode = (int)type;
+        var partials = (ulong)deviceScratch.Address;
+        void** arguments = stackalloc void*[] { &pointer, &typeCode, &count, &partials };
+        Launch(sumOfSquares, SumOfSquaresBlocks, stream, arguments);
+        CudaDriver.cuMemcpyDtoHAsync(hostScratch.Address, partials, SumOfSquaresBlocks * sizeof(double), queue).ThrowIfFailed();
+        backend.StreamOf(stream).Synchronize();
+        double sum = 0;
+        foreach (double partial in new ReadOnlySpan<double>((void*)hostScratch.Address, SumOfSquaresBlocks))
+        {
+            sum += partial;
+        }
+
+        return sum;
+    }
+
+    /// <inheritdoc/>
+    public void AccumulateNonFinite(BufferSlice data, DType type, BufferSlice flag, IStream? stream = null)
+    {
+        ulong count = Count(data, type, nameof(data));
+        RequireBytes(flag, sizeof(uint), nameof(flag));
+        nint pointer = data.Address;
+        int typeCode = (int)type;
+        var target = (ulong)flag.Address;
+        void** arguments = stackalloc void*[] { &pointer, &typeCode, &count, &target };
+        Launch(nonFinite, Grid(count), stream, arguments);
+    }
+
+    /// <inheritdoc/>
+    public void QueueSumOfSquares(BufferSlice data, DType type, BufferSlice partials, IStream? stream = null)
+    {
+        ulong count = Count(data, type, nameof(data));
+        RequireBytes(partials, SumOfSquaresBlocks * sizeof(double), nameof(partials));
+        nint pointer = data.Address;
+        int typeCode = (int)type;
+        var target = (ulong)partials.Address;
+        void** arguments = stackalloc void*[] { &pointer, &typeCode, &count, &target };
+        Launch(sumOfSquares, SumOfSquaresBlocks, stream, arguments);
+    }
+
+    /// <inheritdoc/>
+    public void Adam(
+        BufferSlice master, BufferSlice expAvg, BufferSlice expAvgSq,
+        BufferSlice gradient, DType gradientType,
+        BufferSlice parameter, DType parameterType,
+        in AdamParameters parameters, IStream? stream = null)
+    {
+        ulong count = Count(master, DType.Float32, nameof(master));
+        RequireCount(expAvg, DType.Float32, count, nameof(expAvg));
+        RequireCount(expAvgSq, DType.Float32, count, nameof(expAvgSq));
+        RequireCount(gradient, gradientType, count, nameof(gradient));
+        RequireOptionalCount(parameter, parameterType, count, nameof(parameter));
+        if (parameters.Step < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(parameters), parameters.Step, "Adam's step number is 1-based.");
+        }
+
+        // Bias corrections in double, as PyTorch computes them from its Python-float step.
+        float stepSize = (float)(parameters.LearningRate / (1 - Math.Pow(parameters.Beta1, parameters.Step)));
+        float correction2Sqrt = (float)Math.Sqrt(1 - Math.Pow(parameters.Beta2, parameters.Step));
+        nint m = master.Address, first = expAvg.Address, second = expAvgSq.Address, g = gradient.Address;
+        nint p = parameter.ByteLength == 0 ? 0 : parameter.Address;
+        int gType = (int)gradientType, pType = (int)parameterType, decoupled = parameters.Decoupled ? 1 : 0;
+        float lr = (float)parameters.LearningRate, beta1 = (float)parameters.Beta1, beta2 = (float)parameters.Beta2;
+        float epsilon = (float)parameters.Epsilon, decay = (float)parameters.WeightDecay, gradientScale = parameters.GradientScale;
+        void** arguments = stackalloc void*[]
+        {
+            &m, &first, &second, &g, &gType, &p, &pType, &count,
+            &lr, &beta1, &beta2, &epsilon, &decay, &decoupled, &stepSize, &correction2Sqrt, &gradientScale,
+        };
+        Launch(adam, Grid(count), stream, arguments);
+    }
+
+    /// <inheritdoc/>
+    public void Sgd(
+        BufferSlice master, BufferSlice momentum,
+        BufferSlice gradient, DType gradientType,
+        BufferSlice parameter, DType parameterType,
+        in SgdParameters parameters, IStream? stream = null)
+    {
+        ulong count = Count(master, DType.Float32, nameof(master));
+        if (parameters.Momentum != 0)
+        {
+            RequireCount(momentum, DType.Float32, count, nameof(momentum));
+        }
+
+        RequireCount(gradient, gradientType, count, nameof(gradient));
+        RequireOptionalCount(parameter, parameterType, count, nameof(parameter));
+        nint m = master.Address, buffer = momentum.ByteLength == 0 ? 0 : momentum.Address, g = gradient.Address;
+        nint p = parameter.ByteLength == 0 ? 0 : parameter.Address;
+        int gType = (int)gradientType, pType = (int)parameterType;
+        int nesterov = parameters.Nesterov ? 1 : 0, firstStep = parameters.FirstStep ? 1 : 0;
+        float lr = parameters.LearningRate, factor = parameters.Momentum, dampening = parameters.Dampening;
+        float decay = parameters.WeightDecay, gradientScale = parameters.GradientScale;
+        void** arguments = stackalloc void*[]
+        {
+            &m, &buffer, &g, &gType, &p, &pType, &count,
+            &lr, &factor, &dampening, &decay, &nesterov, &firstStep, &gradientScale,
+        };
+        Launch(sgd, Grid(count), stream, arguments);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        deviceScratch.Dispose();
+        hostScratch.Dispose();
+        foreach (KernelModule module in modules)
+        {
+            module.Dispose();
+        }
+    }
+
+    private uint Grid(ulong count) => (uint)Math.Clamp((count + BlockSize - 1) / BlockSize, 1, maxGrid);
+
+    private void Launch(nint function, uint grid, IStream? stream, void** arguments)
+    {
+        backend.MakeCurrent();
+        CudaDriver.cuLaunchKernel(function, grid, 1, 1, BlockSize, 1, 1, 0, backend.StreamHandle(stream), arguments, null).ThrowIfFailed();
+    }
+
+    private static ulong Count(BufferSlice slice, DType type, string name)
+    {
+        int size = type.SizeOf();
+        if (slice.ByteLength % size != 0)
+        {
+            throw new ArgumentException($"{name} holds {slice.ByteLength} bytes, not a whole number of {size}-byte {type} elements.", name);
+        }
+
+        return (ulong)(slice.ByteLength / size);
+    }
+
+    private static void RequireCount(BufferSlice slice, DType type, ulong count, string name)
+    {
+        ulong actual = Count(slice, type, name);
+        if (actual != count)
+        {
+            throw new ArgumentException($"{name} holds {actual} {type} elements; the call works on {count}.", name);
+        }
+    }
+
+    private static void RequireBytes(BufferSlice slice, int bytes, string name)
+    {
+        if (slice.ByteLength != bytes)
+        {
+            throw new ArgumentException($"{name} holds {slice.ByteLength} bytes; the kernel writes {bytes}.", name);
+        }
+    }
+
+    private static void RequireOptionalCount(BufferSlice slice, DType type, ulong count, string name)
+    {
+        if (slice.ByteLength != 0)
+        {
+            RequireCount(slice, type, count, name);
+        }
+    }
+}
