@@ -204,7 +204,7 @@ public sealed class BindingSignatureTests
     [Fact]
     public void The_nccl_config_has_the_header_size_field_order_and_initializer()
     {
-        string[] fields = [.. typeof(ncclConfig_t).GetFields(BindingFlags.Instance | BindingFlags.NonPublic).Select(f => f.Name)];
+        string[] fields = [.. typeof(ncclConfig_t).GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic).Select(f => f.Name)];
         ncclConfig_t config = ncclConfig_t.Initializer();
 
         Assert.Equal(ConfigLayout.Select(row => row.Field), fields);

@@ -13,13 +13,13 @@ public sealed class CudaDevice : IDisposable
     private static readonly Dictionary<int, (int Opened, ContextLifetime Lifetime)> Retained = [];
     private static readonly Lock RetainGate = new();
 
-    private readonly int device;
-    private bool disposed;
+    private readonly int _device;
+    private bool _disposed;
 
     private CudaDevice(int ordinal, int device, ContextLifetime lifetime)
     {
         Ordinal = ordinal;
-        this.device = device;
+        _device = device;
         Lifetime = lifetime;
     }
 
@@ -64,7 +64,7 @@ public sealed class CudaDevice : IDisposable
         get
         {
             byte* name = stackalloc byte[256];
-            CudaDriver.cuDeviceGetName(name, 256, device).ThrowIfFailed();
+            CudaDriver.cuDeviceGetName(name, 256, _device).ThrowIfFailed();
             var text = new ReadOnlySpan<byte>(name, 256);
             int end = text.IndexOf((byte)0);
             return Encoding.UTF8.GetString(end < 0 ? text : text[..end]);
@@ -76,7 +76,7 @@ public sealed class CudaDevice : IDisposable
     {
         get
         {
-            CudaDriver.cuDeviceTotalMem(out nuint bytes, device).ThrowIfFailed();
+            CudaDriver.cuDeviceTotalMem(out nuint bytes, _device).ThrowIfFailed();
             return (long)bytes;
         }
     }
@@ -114,32 +114,32 @@ public sealed class CudaDevice : IDisposable
     /// <summary>Makes this device's context current on the calling thread.</summary>
     internal void MakeCurrent()
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         CudaDriver.cuCtxSetCurrent(Context).ThrowIfFailed();
     }
 
     /// <inheritdoc/>
     public void Dispose()
     {
-        if (!disposed)
+        if (!_disposed)
         {
-            disposed = true;
+            _disposed = true;
             lock (RetainGate)
             {
-                (int opened, ContextLifetime lifetime) = Retained[device];
+                (int opened, ContextLifetime lifetime) = Retained[_device];
                 if (opened == 1)
                 {
                     // The last release destroys the context (unless another library still retains it); handles
                     // made in it, leaked or not, must no longer free.
-                    Retained.Remove(device);
+                    Retained.Remove(_device);
                     lifetime.End();
                 }
                 else
                 {
-                    Retained[device] = (opened - 1, lifetime);
+                    Retained[_device] = (opened - 1, lifetime);
                 }
 
-                CudaDriver.cuDevicePrimaryCtxRelease(device).ThrowIfFailed();
+                CudaDriver.cuDevicePrimaryCtxRelease(_device).ThrowIfFailed();
             }
         }
     }
@@ -148,7 +148,7 @@ public sealed class CudaDevice : IDisposable
 
     private int Attribute(CUdevice_attribute attribute)
     {
-        CudaDriver.cuDeviceGetAttribute(out int value, attribute, device).ThrowIfFailed();
+        CudaDriver.cuDeviceGetAttribute(out int value, attribute, _device).ThrowIfFailed();
         return value;
     }
 }

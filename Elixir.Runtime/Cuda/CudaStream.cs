@@ -6,22 +6,22 @@ namespace Elixir.Cuda;
 /// <summary>A non-blocking CUDA stream: it orders only against events, never implicitly against the NULL stream.</summary>
 internal sealed class CudaStream : IStream
 {
-    private readonly CudaDevice device;
-    private readonly CudaStreamHandle handle;
-    private readonly CudaEvent drained;
-    private readonly Action<CudaStream>? disposed;
+    private readonly CudaDevice _device;
+    private readonly CudaStreamHandle _handle;
+    private readonly CudaEvent _drained;
+    private readonly Action<CudaStream>? _disposed;
 
     internal CudaStream(CudaDevice device, HostWait waits, Action<CudaStream>? disposed = null)
     {
-        this.device = device;
-        this.disposed = disposed;
+        _device = device;
+        _disposed = disposed;
         device.MakeCurrent();
         CudaDriver.cuStreamCreate(out nint stream, CudaDriver.CU_STREAM_NON_BLOCKING).ThrowIfFailed();
-        handle = new CudaStreamHandle(device.Lifetime, stream);
-        drained = new CudaEvent(device, waits);
+        _handle = new CudaStreamHandle(device.Lifetime, stream);
+        _drained = new CudaEvent(device, waits);
     }
 
-    internal nint Handle => handle.DangerousGetHandle();
+    internal nint Handle => _handle.DangerousGetHandle();
 
     /// <summary>
     /// Blocks until all work queued on the stream has finished: an event recorded at the stream's end, waited
@@ -29,22 +29,22 @@ internal sealed class CudaStream : IStream
     /// </summary>
     public void Synchronize()
     {
-        device.MakeCurrent();
-        CudaDriver.cuEventRecord(drained.Handle, Handle).ThrowIfFailed();
-        drained.Synchronize();
+        _device.MakeCurrent();
+        CudaDriver.cuEventRecord(_drained.Handle, Handle).ThrowIfFailed();
+        _drained.Synchronize();
     }
 
     /// <inheritdoc/>
     public void Record(IEvent marker)
     {
-        device.MakeCurrent();
+        _device.MakeCurrent();
         CudaDriver.cuEventRecord(CudaEvent.From(marker).Handle, Handle).ThrowIfFailed();
     }
 
     /// <inheritdoc/>
     public void Wait(IEvent marker)
     {
-        device.MakeCurrent();
+        _device.MakeCurrent();
         CudaDriver.cuStreamWaitEvent(Handle, CudaEvent.From(marker).Handle, 0).ThrowIfFailed();
     }
 
@@ -55,11 +55,11 @@ internal sealed class CudaStream : IStream
     /// <inheritdoc/>
     public void Dispose()
     {
-        if (!handle.IsClosed)
+        if (!_handle.IsClosed)
         {
-            disposed?.Invoke(this);
-            handle.Dispose();
-            drained.Dispose();
+            _disposed?.Invoke(this);
+            _handle.Dispose();
+            _drained.Dispose();
         }
     }
 }

@@ -13,30 +13,30 @@ namespace Elixir.Cuda;
 /// </summary>
 internal sealed class HostWait
 {
-    private readonly Lock gate = new();
-    private ICollectiveWatch[] watches = [];
+    private readonly Lock _gate = new();
+    private ICollectiveWatch[] _watches = [];
 
     /// <summary>True while a communicator may queue work on the backend's streams.</summary>
-    internal bool HasCollectives => Volatile.Read(ref watches).Length > 0;
+    internal bool HasCollectives => Volatile.Read(ref _watches).Length > 0;
 
     internal void Attach(ICollectiveWatch watch)
     {
-        lock (gate)
+        lock (_gate)
         {
-            Volatile.Write(ref watches, [.. watches, watch]);
+            Volatile.Write(ref _watches, [.. _watches, watch]);
         }
     }
 
     internal void Detach(ICollectiveWatch watch)
     {
-        lock (gate)
+        lock (_gate)
         {
-            Volatile.Write(ref watches, [.. watches.Where(w => !ReferenceEquals(w, watch))]);
+            Volatile.Write(ref _watches, [.. _watches.Where(w => !ReferenceEquals(w, watch))]);
         }
     }
 
     /// <summary>Returns once <paramref name="done"/> completes; throws (after aborting) when a communicator fails or times out.</summary>
-    internal void For(ICompletion done) => Poll(done, Volatile.Read(ref watches));
+    internal void For(ICompletion done) => Poll(done, Volatile.Read(ref _watches));
 
     /// <summary>
     /// Waits until <paramref name="watch"/>'s communicator is no longer <c>ncclInProgress</c> (a non-blocking

@@ -6,7 +6,7 @@ namespace Elixir.Cuda;
 /// <summary>One kernel file's PTX loaded into a device's context with <c>cuModuleLoadData</c> (the driver JIT-compiles it).</summary>
 internal sealed class KernelModule : IDisposable
 {
-    private readonly CudaModuleHandle module;
+    private readonly CudaModuleHandle _module;
 
     internal unsafe KernelModule(CudaDevice device, string name)
     {
@@ -28,15 +28,15 @@ internal sealed class KernelModule : IDisposable
             }
 
             result.ThrowIfFailed($"cuModuleLoadData(kernels/{name}.ptx)");
-            module = new CudaModuleHandle(device.Lifetime, handle);
+            _module = new CudaModuleHandle(device.Lifetime, handle);
         }
     }
 
     internal nint Function(string entryPoint)
     {
-        CudaDriver.cuModuleGetFunction(out nint function, module.DangerousGetHandle(), entryPoint).ThrowIfFailed();
+        CudaDriver.cuModuleGetFunction(out nint function, _module.DangerousGetHandle(), entryPoint).ThrowIfFailed();
         return function;
     }
 
-    public void Dispose() => module.Dispose();
+    public void Dispose() => _module.Dispose();
 }

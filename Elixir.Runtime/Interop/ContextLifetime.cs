@@ -8,14 +8,14 @@ namespace Elixir.Interop;
 /// </summary>
 internal sealed class ContextLifetime(nint context, Func<nint, CUresult> setCurrent)
 {
-    private volatile bool ended;
+    private volatile bool _ended;
 
     internal nint Context => context;
 
     /// <summary>False once the context this lifetime stands for has been destroyed.</summary>
-    internal bool IsAlive => !ended;
+    internal bool IsAlive => !_ended;
 
-    internal void End() => ended = true;
+    internal void End() => _ended = true;
 
     /// <summary>Makes the context current on the calling thread (a finalizer thread has none); false if it failed.</summary>
     internal bool TryMakeCurrent() => setCurrent(context) == CUresult.CUDA_SUCCESS;

@@ -10,13 +10,13 @@ namespace Elixir.Interop;
 /// </summary>
 internal sealed class NcclCommunicatorHandle : SafeHandle
 {
-    private readonly bool nonBlocking;
-    private volatile bool aborting;
+    private readonly bool _nonBlocking;
+    private volatile bool _aborting;
 
     internal NcclCommunicatorHandle(nint communicator, bool nonBlocking)
         : base(0, ownsHandle: true)
     {
-        this.nonBlocking = nonBlocking;
+        _nonBlocking = nonBlocking;
         SetHandle(communicator);
     }
 
@@ -28,13 +28,13 @@ internal sealed class NcclCommunicatorHandle : SafeHandle
     /// <summary>Releases with <c>ncclCommAbort</c>, which does not wait for peers that may never come.</summary>
     internal void Abort()
     {
-        aborting = true;
+        _aborting = true;
         Dispose();
     }
 
     protected override bool ReleaseHandle()
     {
-        if (!aborting && (!nonBlocking || Finalized()))
+        if (!_aborting && (!_nonBlocking || Finalized()))
         {
             return Nccl.ncclCommDestroy(handle) == ncclResult_t.ncclSuccess;
         }

@@ -5,7 +5,8 @@ namespace Elixir.Interop;
 /// <summary>
 /// <c>ncclConfig_t</c> (<c>struct ncclConfig_v23100</c> in <c>nccl.h</c> of NCCL 2.31), field for field. NCCL reads
 /// <c>min(size, its own sizeof)</c> bytes and resets fields newer than <see cref="version"/> to their defaults, and
-/// fields are only ever appended, so one layout serves older and newer libraries alike.
+/// fields are only ever appended, so one layout serves older and newer libraries alike. The fields keep the C names
+/// (public in an internal struct, so the private-field naming does not apply).
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct ncclConfig_t
@@ -19,32 +20,32 @@ internal struct ncclConfig_t
     /// <summary><c>NCCL_VERSION(2, 31, 0)</c>, the header revision this layout mirrors.</summary>
     internal const uint HeaderVersion = 23100;
 
-    internal nuint size;
-    internal uint magic;
-    internal uint version;
-    internal int blocking;
-    internal int cgaClusterSize;
-    internal int minCTAs;
-    internal int maxCTAs;
-    internal nint netName;
-    internal int splitShare;
-    internal int trafficClass;
-    internal nint commName;
-    internal int collnetEnable;
+    public nuint size;
+    public uint magic;
+    public uint version;
+    public int blocking;
+    public int cgaClusterSize;
+    public int minCTAs;
+    public int maxCTAs;
+    public nint netName;
+    public int splitShare;
+    public int trafficClass;
+    public nint commName;
+    public int collnetEnable;
     internal int CTAPolicy;
-    internal int shrinkShare;
-    internal int nvlsCTAs;
-    internal int nChannelsPerNetPeer;
-    internal int nvlinkCentricSched;
-    internal int graphUsageMode;
-    internal int numRmaCtx;
-    internal int maxP2pPeers;
-    internal int graphStreamOrdering;
-    internal int launchOrderImplicit;
-    internal int numRmaSig;
-    internal int rmaEagerInit;
-    internal int hostCftMode;
-    internal int nvlsHostMode;
+    public int shrinkShare;
+    public int nvlsCTAs;
+    public int nChannelsPerNetPeer;
+    public int nvlinkCentricSched;
+    public int graphUsageMode;
+    public int numRmaCtx;
+    public int maxP2pPeers;
+    public int graphStreamOrdering;
+    public int launchOrderImplicit;
+    public int numRmaSig;
+    public int rmaEagerInit;
+    public int hostCftMode;
+    public int nvlsHostMode;
 
     /// <summary><c>NCCL_CONFIG_INITIALIZER</c>: every customisable field left to NCCL.</summary>
     internal static unsafe ncclConfig_t Initializer() => new()

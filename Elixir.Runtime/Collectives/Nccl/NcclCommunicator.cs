@@ -26,24 +26,24 @@ public sealed unsafe class NcclCommunicator : ICommunicator
     /// <summary>The first NCCL that runs several ranks on one GPU (with <c>NCCL_MULTI_RANK_GPU_ENABLE=1</c>).</summary>
     public static readonly Version MultiRankPerGpuVersion = new(2, 30, 3);
 
-    private readonly CudaMemoryBackend backend;
-    private readonly NcclCommunicatorHandle handle;
-    private readonly NcclWatch watch;
-    private readonly NativeBuffer deviceScalars, hostScalars;
-    private readonly CudaEvent completion;
-    private long sequence;
+    private readonly CudaMemoryBackend _backend;
+    private readonly NcclCommunicatorHandle _handle;
+    private readonly NcclWatch _watch;
+    private readonly NativeBuffer _deviceScalars, _hostScalars;
+    private readonly CudaEvent _completion;
+    private long _sequence;
 
     private NcclCommunicator(CudaMemoryBackend backend, NcclCommunicatorHandle handle, NcclWatch watch, int worldSize, bool checkedMode)
     {
-        this.backend = backend;
-        this.handle = handle;
-        this.watch = watch;
+        _backend = backend;
+        _handle = handle;
+        _watch = watch;
         Rank = watch.Rank;
         WorldSize = worldSize;
         IsChecked = checkedMode;
-        deviceScalars = backend.Allocate(2 * sizeof(double), MemoryLocation.Device);
-        hostScalars = backend.Allocate(2 * sizeof(double), MemoryLocation.Host);
-        completion = (CudaEvent)backend.CreateEvent();
+        _deviceScalars = backend.Allocate(2 * sizeof(double), MemoryLocation.Device);
+        _hostScalars = backend.Allocate(2 * sizeof(double), MemoryLocation.Host);
+        _completion = (CudaEvent)backend.CreateEvent();
         backend.HostWait.Attach(watch);
     }
 
@@ -62,11 +62,11 @@ public sealed unsafe class NcclCommunicator : ICommunicator
     /// </summary>
     public TimeSpan CollectiveTimeout
     {
-        get => watch.Timeout;
+        get => _watch.Timeout;
         set
         {
             ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
-            watch.Timeout = value;
+            _watch.Timeout = value;
         }
     }
 
@@ -254,20 +254,20 @@ public sealed unsafe class NcclCommunicator : ICommunicator
     /// <inheritdoc/>
     public void Dispose()
     {
-        backend.HostWait.Detach(watch);
-        handle.Dispose();
-        completion.Dispose();
-        deviceScalars.Dispose();
-        hostScalars.Dispose();
+        _backend.HostWait.Detach(_watch);
+        _handle.Dispose();
+        _completion.Dispose();
+        _deviceScalars.Dispose();
+        _hostScalars.Dispose();
     }
 
-    private nint Comm => handle.DangerousGetHandle();
+    private nint Comm => _handle.DangerousGetHandle();
 
     private nint Queue(IStream? stream)
     {
-        ObjectDisposedException.ThrowIf(handle.IsClosed, this);
-        backend.MakeCurrent();
-        return backend.StreamHandle(stream);
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        _backend.MakeCurrent();
+        return _backend.StreamHandle(stream);
     }
 
     // A non-blocking communicator may answer a call with ncclInProgress; it must settle before the next one.
@@ -275,7 +275,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
     {
         if (result == ncclResult_t.ncclInProgress)
         {
-            HostWait.ForProgress(watch);
+            HostWait.ForProgress(_watch);
             return;
         }
 
@@ -284,8 +284,8 @@ public sealed unsafe class NcclCommunicator : ICommunicator
 
     private void Check(string kind, DType type, ReduceOp op, long elements, int root)
     {
-        long call = sequence++;
-        watch.Queued(kind, type, op, elements, root, call);
+        long call = _sequence++;
+        _watch.Queued(kind, type, op, elements, root, call);
         if (!IsChecked)
         {
             return;
@@ -306,16 +306,16 @@ public sealed unsafe class NcclCommunicator : ICommunicator
     private ReadOnlySpan<double> ReduceScalars(double first, double second, ReduceOp op, int count)
     {
         nint queue = Queue(null);
-        var host = new Span<double>((void*)hostScalars.Address, 2);
+        var host = new Span<double>((void*)_hostScalars.Address, 2);
         host[0] = first;
         host[1] = second;
-        var device = (ulong)deviceScalars.Address;
+        var device = (ulong)_deviceScalars.Address;
         nuint bytes = (nuint)(count * sizeof(double));
-        CudaDriver.cuMemcpyHtoDAsync(device, hostScalars.Address, bytes, queue).ThrowIfFailed();
-        Enqueued(Nccl.ncclAllReduce(deviceScalars.Address, deviceScalars.Address, (nuint)count, ncclDataType_t.ncclFloat64, Operation(op), Comm, queue));
-        CudaDriver.cuMemcpyDtoHAsync(hostScalars.Address, device, bytes, queue).ThrowIfFailed();
-        CudaDriver.cuEventRecord(completion.Handle, queue).ThrowIfFailed();
-        completion.Synchronize();
+        CudaDriver.cuMemcpyHtoDAsync(device, _hostScalars.Address, bytes, queue).ThrowIfFailed();
+        Enqueued(Nccl.ncclAllReduce(_deviceScalars.Address, _deviceScalars.Address, (nuint)count, ncclDataType_t.ncclFloat64, Operation(op), Comm, queue));
+        CudaDriver.cuMemcpyDtoHAsync(_hostScalars.Address, device, bytes, queue).ThrowIfFailed();
+        CudaDriver.cuEventRecord(_completion.Handle, queue).ThrowIfFailed();
+        _completion.Synchronize();
         return host[..count];
     }
 

@@ -13,28 +13,28 @@ using Nccl = Elixir.Interop.Nccl;
 /// </summary>
 internal sealed class NcclWatch(NcclCommunicatorHandle handle, int rank, TimeSpan timeout) : ICollectiveWatch
 {
-    private string kind = "ncclCommInitRankConfig";
-    private DType type;
-    private ReduceOp op;
-    private long elements, sequence = -1;
-    private int root;
+    private string _kind = "ncclCommInitRankConfig";
+    private DType _type;
+    private ReduceOp _op;
+    private long _elements, _sequence = -1;
+    private int _root;
 
     public int Rank => rank;
 
     public TimeSpan Timeout { get; set; } = timeout;
 
-    public string PendingCollective => sequence < 0
-        ? $"{kind} (communicator start-up)"
-        : $"collective #{sequence}, {NcclCollectiveFingerprint.Describe(kind, type, op, elements, root)}";
+    public string PendingCollective => _sequence < 0
+        ? $"{_kind} (communicator start-up)"
+        : $"collective #{_sequence}, {NcclCollectiveFingerprint.Describe(_kind, _type, _op, _elements, _root)}";
 
     internal void Queued(string collective, DType elementType, ReduceOp reduction, long count, int rootRank, long call)
     {
-        kind = collective;
-        type = elementType;
-        op = reduction;
-        elements = count;
-        root = rootRank;
-        sequence = call;
+        _kind = collective;
+        _type = elementType;
+        _op = reduction;
+        _elements = count;
+        _root = rootRank;
+        _sequence = call;
     }
 
     public ncclResult_t AsyncError()

@@ -12,19 +12,19 @@ namespace Elixir.Memory.Cuda;
 /// </summary>
 public sealed class CudaMemoryBackend : IMemoryBackend
 {
-    private readonly CudaStream defaultStream;
-    private readonly List<CudaStream> streams = [];
-    private long deviceBytes;
-    private long hostBytes;
-    private int liveBuffers;
+    private readonly CudaStream _defaultStream;
+    private readonly List<CudaStream> _streams = [];
+    private long _deviceBytes;
+    private long _hostBytes;
+    private int _liveBuffers;
 
     /// <summary>Creates the backend on <paramref name="device"/>; the device stays owned by the caller.</summary>
     public CudaMemoryBackend(CudaDevice device)
     {
         ArgumentNullException.ThrowIfNull(device);
         Device = device;
-        defaultStream = new CudaStream(device, HostWait, Forget);
-        streams.Add(defaultStream);
+        _defaultStream = new CudaStream(device, HostWait, Forget);
+        _streams.Add(_defaultStream);
     }
 
     /// <summary>The device the backend allocates on.</summary>
@@ -37,10 +37,10 @@ public sealed class CudaMemoryBackend : IMemoryBackend
     internal HostWait HostWait { get; } = new();
 
     /// <inheritdoc/>
-    public IStream DefaultStream => defaultStream;
+    public IStream DefaultStream => _defaultStream;
 
     /// <inheritdoc/>
-    public int LiveBuffers => Volatile.Read(ref liveBuffers);
+    public int LiveBuffers => Volatile.Read(ref _liveBuffers);
 
     /// <inheritdoc/>
     public NativeBuffer Allocate(long byteLength, MemoryLocation location)
@@ -65,8 +65,8 @@ public sealed class CudaMemoryBackend : IMemoryBackend
             memory = new PinnedHostMemoryHandle(Device.Lifetime, pointer);
         }
 
-        Interlocked.Add(ref location == MemoryLocation.Device ? ref deviceBytes : ref hostBytes, byteLength);
-        Interlocked.Increment(ref liveBuffers);
+        Interlocked.Add(ref location == MemoryLocation.Device ? ref _deviceBytes : ref _hostBytes, byteLength);
+        Interlocked.Increment(ref _liveBuffers);
         return new CudaBuffer(this, memory, byteLength, location);
     }
 
@@ -135,9 +135,9 @@ public sealed class CudaMemoryBackend : IMemoryBackend
     public IStream CreateStream()
     {
         var stream = new CudaStream(Device, HostWait, Forget);
-        lock (streams)
+        lock (_streams)
         {
-            streams.Add(stream);
+            _streams.Add(stream);
         }
 
         return stream;
@@ -151,16 +151,16 @@ public sealed class CudaMemoryBackend : IMemoryBackend
 
     /// <inheritdoc/>
     public long BytesAllocated(MemoryLocation location) =>
-        Volatile.Read(ref location == MemoryLocation.Device ? ref deviceBytes : ref hostBytes);
+        Volatile.Read(ref location == MemoryLocation.Device ? ref _deviceBytes : ref _hostBytes);
 
     /// <inheritdoc/>
-    public void Dispose() => defaultStream.Dispose();
+    public void Dispose() => _defaultStream.Dispose();
 
     internal void MakeCurrent() => Device.MakeCurrent();
 
     internal nint StreamHandle(IStream? stream) => StreamOf(stream).Handle;
 
-    internal CudaStream StreamOf(IStream? stream) => stream is null ? defaultStream : CudaStream.From(stream);
+    internal CudaStream StreamOf(IStream? stream) => stream is null ? _defaultStream : CudaStream.From(stream);
 
     /// <summary>
     /// Waits for every stream of the backend before a buffer is freed: <c>cuMemFree</c> and <c>cuMemFreeHost</c>
@@ -170,9 +170,9 @@ public sealed class CudaMemoryBackend : IMemoryBackend
     internal void BeforeFree()
     {
         CudaStream[] live;
-        lock (streams)
+        lock (_streams)
         {
-            live = [.. streams];
+            live = [.. _streams];
         }
 
         foreach (CudaStream stream in live)
@@ -183,15 +183,15 @@ public sealed class CudaMemoryBackend : IMemoryBackend
 
     internal void OnFreed(CudaBuffer buffer)
     {
-        Interlocked.Add(ref buffer.Location == MemoryLocation.Device ? ref deviceBytes : ref hostBytes, -buffer.ByteLength);
-        Interlocked.Decrement(ref liveBuffers);
+        Interlocked.Add(ref buffer.Location == MemoryLocation.Device ? ref _deviceBytes : ref _hostBytes, -buffer.ByteLength);
+        Interlocked.Decrement(ref _liveBuffers);
     }
 
     private void Forget(CudaStream stream)
     {
-        lock (streams)
+        lock (_streams)
         {
-            streams.Remove(stream);
+            _streams.Remove(stream);
         }
     }
 
