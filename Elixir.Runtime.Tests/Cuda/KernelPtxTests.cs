@@ -105,6 +105,30 @@ public sealed class KernelPtxTests
         }
     }
 
+    [Theory]
+    [InlineData("scale")]
+    [InlineData("cast")]
+    [InlineData("nonfinite")]
+    [InlineData("sumsq")]
+    [InlineData("adam")]
+    [InlineData("sgd")]
+    public void Each_kernel_is_found_by_name_in_the_file_that_defines_its_entry(string kernel)
+    {
+        string file = KernelSources.Names[KernelSources.IndexOf(kernel)];
+
+        Assert.Equal(kernel, file);
+        Assert.Contains($".entry elixir_{kernel}(", Encoding.UTF8.GetString(KernelSources.Read($"{file}.ptx")));
+    }
+
+    [Fact]
+    public void An_unknown_kernel_name_throws_naming_the_kernel_files()
+    {
+        var error = Assert.Throws<ArgumentException>(() => KernelSources.IndexOf("softmax"));
+
+        Assert.Contains("'softmax'", error.Message);
+        Assert.Contains("scale, cast, nonfinite, sumsq, adam, sgd", error.Message);
+    }
+
     [Fact]
     public void The_source_files_on_disk_match_the_embedded_ones()
     {

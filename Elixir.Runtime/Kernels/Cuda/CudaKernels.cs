@@ -31,12 +31,12 @@ public sealed unsafe class CudaKernels : IKernels, IDisposable
         ArgumentNullException.ThrowIfNull(backend);
         _backend = backend;
         _modules = [.. KernelSources.Names.Select(name => new KernelModule(backend.Device, name))];
-        _scale = _modules[0].Function("elixir_scale");
-        _cast = _modules[1].Function("elixir_cast");
-        _nonFinite = _modules[2].Function("elixir_nonfinite");
-        _sumOfSquares = _modules[3].Function("elixir_sumsq");
-        _adam = _modules[4].Function("elixir_adam");
-        _sgd = _modules[5].Function("elixir_sgd");
+        _scale = Function("scale");
+        _cast = Function("cast");
+        _nonFinite = Function("nonfinite");
+        _sumOfSquares = Function("sumsq");
+        _adam = Function("adam");
+        _sgd = Function("sgd");
         _deviceScratch = backend.Allocate(SumOfSquaresBlocks * sizeof(double), MemoryLocation.Device);
         _hostScratch = backend.Allocate(SumOfSquaresBlocks * sizeof(double), MemoryLocation.Host);
         _maxGrid = (uint)backend.Device.MultiprocessorCount * 16;
@@ -203,6 +203,9 @@ public sealed unsafe class CudaKernels : IKernels, IDisposable
             module.Dispose();
         }
     }
+
+    // Each file NAME.cu defines one entry point, elixir_NAME.
+    private nint Function(string kernel) => _modules[KernelSources.IndexOf(kernel)].Function("elixir_" + kernel);
 
     private uint Grid(ulong count) => (uint)Math.Clamp((count + BlockSize - 1) / BlockSize, 1, _maxGrid);
 
