@@ -1,3 +1,4 @@
+using Elixir.Cuda;
 using Elixir.Interop;
 
 namespace Elixir.Runtime.Tests.Cuda;
@@ -38,25 +39,58 @@ public sealed class ContextLifetimeTests
         Assert.Equal([Context], driver.MadeCurrent);
     }
 
+    [Fact]
+    public void An_explicit_dispose_the_driver_refuses_throws_naming_the_call_and_the_handle_stays_closed()
+    {
+        var driver = new FakeDriver { DestroyResult = CUresult.CUDA_ERROR_INVALID_VALUE };
+        var handle = new FakeHandle(new ContextLifetime(Context, driver.SetCurrent), 0x30, driver);
+
+        var error = Assert.Throws<CudaException>(handle.Dispose);
+
+        Assert.Equal("cuFakeDestroy(0x30)", error.Call);
+        Assert.Equal((int)CUresult.CUDA_ERROR_INVALID_VALUE, error.Code);
+        Assert.True(handle.IsClosed);
+        handle.Dispose();
+        Assert.Equal([(nint)0x30], driver.Destroyed);
+    }
+
+    [Fact]
+    public void An_explicit_dispose_that_cannot_make_the_context_current_throws_and_frees_nothing()
+    {
+        var driver = new FakeDriver { SetCurrentResult = CUresult.CUDA_ERROR_CONTEXT_IS_DESTROYED };
+        var handle = new FakeHandle(new ContextLifetime(Context, driver.SetCurrent), 0x40, driver);
+
+        var error = Assert.Throws<CudaException>(handle.Dispose);
+
+        Assert.Equal("cuCtxSetCurrent", error.Call);
+        Assert.Empty(driver.Destroyed);
+    }
+
     private sealed class FakeDriver
     {
         internal List<nint> Destroyed { get; } = [];
 
         internal List<nint> MadeCurrent { get; } = [];
 
+        internal CUresult SetCurrentResult { get; init; } = CUresult.CUDA_SUCCESS;
+
+        internal CUresult DestroyResult { get; init; } = CUresult.CUDA_SUCCESS;
+
         internal CUresult SetCurrent(nint context)
         {
             MadeCurrent.Add(context);
-            return CUresult.CUDA_SUCCESS;
+            return SetCurrentResult;
         }
     }
 
     private sealed class FakeHandle(ContextLifetime lifetime, nint value, FakeDriver driver) : ContextBoundHandle(lifetime, value)
     {
+        protected override string DestroyCall => "cuFakeDestroy";
+
         protected override CUresult Destroy(nint value)
         {
             driver.Destroyed.Add(value);
-            return CUresult.CUDA_SUCCESS;
+            return driver.DestroyResult;
         }
     }
 }

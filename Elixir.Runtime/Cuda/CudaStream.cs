@@ -58,8 +58,14 @@ internal sealed class CudaStream : IStream
         if (!_handle.IsClosed)
         {
             _disposed?.Invoke(this);
-            _handle.Dispose();
-            _drained.Dispose();
+            try
+            {
+                _handle.Dispose();
+            }
+            finally
+            {
+                _drained.Dispose();
+            }
         }
     }
 }

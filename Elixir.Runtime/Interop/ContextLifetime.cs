@@ -17,6 +17,6 @@ internal sealed class ContextLifetime(nint context, Func<nint, CUresult> setCurr
 
     internal void End() => _ended = true;
 
-    /// <summary>Makes the context current on the calling thread (a finalizer thread has none); false if it failed.</summary>
-    internal bool TryMakeCurrent() => setCurrent(context) == CUresult.CUDA_SUCCESS;
+    /// <summary>Makes the context current on the calling thread (a finalizer thread has none).</summary>
+    internal CUresult MakeCurrent() => setCurrent(context);
 }

@@ -34,8 +34,15 @@ internal sealed class CudaBuffer : NativeBuffer
         {
             _owner.MakeCurrent();
             _owner.BeforeFree();
-            _memory.Dispose();
-            _owner.OnFreed(this);
+            try
+            {
+                _memory.Dispose();
+            }
+            finally
+            {
+                // Counted as freed even when the driver refused: the handle is closed and never freed again.
+                _owner.OnFreed(this);
+            }
         }
     }
 }
