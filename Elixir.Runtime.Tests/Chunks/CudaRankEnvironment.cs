@@ -21,8 +21,8 @@ internal sealed class CudaRankEnvironment : RankEnvironment
 
     public override TResult[] Run<TResult>(int worldSize, Func<RankContext, TResult> body)
     {
-        GpuRequirement.Nccl(worldSize);
-        GpuSession[] gpus = [.. Enumerable.Range(0, worldSize).Select(ordinal => new GpuSession(ordinal))];
+        GpuRequirement.NcclRanks(worldSize);
+        GpuSession[] gpus = [.. Enumerable.Range(0, worldSize).Select(ordinal => new GpuSession(GpuRequirement.DeviceOf(ordinal)))];
         NcclCommunicator[] comms = NcclCommunicator.CreateAll([.. gpus.Select(gpu => gpu.Backend)], checkedMode: true);
 
         // The kernels' and communicators' own scratch buffers live as long as they do.

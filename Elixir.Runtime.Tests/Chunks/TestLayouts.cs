@@ -70,5 +70,5 @@ internal sealed class LayoutInstance<TLayout> where TLayout : struct, IChunkLayo
 
     public ITensorStateCounter Counter { get; } = TLayout.CreateStateCounter();
 
-    public LayoutInstance() => View = TLayout.Bind(new LayoutBinding(Table));
+    public LayoutInstance(BindingLocation location = BindingLocation.Host) => View = TLayout.Bind(new LayoutBinding(Table, location));
 }

@@ -71,8 +71,6 @@ public sealed class BindingSignatureTests
         ["cuStreamCreate"] = "CUresult(out nint, uint)",
         // #define cuStreamDestroy cuStreamDestroy_v2; CUresult cuStreamDestroy(CUstream hStream)
         ["cuStreamDestroy_v2"] = "CUresult(nint)",
-        // CUresult cuStreamSynchronize(CUstream hStream)
-        ["cuStreamSynchronize"] = "CUresult(nint)",
         // CUresult cuStreamWaitEvent(CUstream hStream, CUevent hEvent, unsigned int Flags)
         ["cuStreamWaitEvent"] = "CUresult(nint, nint, uint)",
         // CUresult cuEventCreate(CUevent *phEvent, unsigned int Flags)
@@ -108,10 +106,12 @@ public sealed class BindingSignatureTests
         ["ncclGetErrorString"] = "nint(ncclResult_t)",
         // ncclResult_t ncclGetUniqueId(ncclUniqueId* uniqueId)
         ["ncclGetUniqueId"] = "ncclResult_t(out NcclUniqueId)",
-        // ncclResult_t ncclCommInitRank(ncclComm_t* comm, int nranks, ncclUniqueId commId, int rank): the id by value
-        ["ncclCommInitRank"] = "ncclResult_t(out nint, int, NcclUniqueId, int)",
+        // ncclResult_t ncclCommInitRankConfig(ncclComm_t* comm, int nranks, ncclUniqueId commId, int rank, ncclConfig_t* config): the id by value
+        ["ncclCommInitRankConfig"] = "ncclResult_t(out nint, int, NcclUniqueId, int, ncclConfig_t*)",
         // ncclResult_t ncclCommInitAll(ncclComm_t* comm, int ndev, const int* devlist)
         ["ncclCommInitAll"] = "ncclResult_t(nint*, int, int*)",
+        // ncclResult_t ncclCommFinalize(ncclComm_t comm)
+        ["ncclCommFinalize"] = "ncclResult_t(nint)",
         // ncclResult_t ncclCommDestroy(ncclComm_t comm)
         ["ncclCommDestroy"] = "ncclResult_t(nint)",
         // ncclResult_t ncclCommAbort(ncclComm_t comm)
@@ -126,9 +126,6 @@ public sealed class BindingSignatureTests
         ["ncclAllReduce"] = "ncclResult_t(nint, nint, nuint, ncclDataType_t, ncclRedOp_t, nint, nint)",
         // ncclResult_t ncclBroadcast(const void* sendbuff, void* recvbuff, size_t count, ncclDataType_t datatype, int root, ncclComm_t comm, cudaStream_t stream)
         ["ncclBroadcast"] = "ncclResult_t(nint, nint, nuint, ncclDataType_t, int, nint, nint)",
-        // ncclResult_t ncclGroupStart(); ncclResult_t ncclGroupEnd()
-        ["ncclGroupStart"] = "ncclResult_t()",
-        ["ncclGroupEnd"] = "ncclResult_t()",
     };
 
     private static IEnumerable<(MethodInfo Method, LibraryImportAttribute Import)> Bindings() =>
@@ -181,6 +178,42 @@ public sealed class BindingSignatureTests
         Assert.Equal(128, NcclUniqueId.ByteCount);
         Assert.Equal(128, Unsafe.SizeOf<NcclUniqueId>());
         Assert.Equal(128, Marshal.SizeOf<NcclUniqueId>());
+    }
+
+    // struct ncclConfig_v23100 in nccl.h (NCCL 2.31): offsets as a C compiler lays it out on x86-64 Linux
+    // (size_t and pointers 8 bytes, int 4), read off the header field by field.
+    private static readonly (string Field, int Offset)[] ConfigLayout =
+    [
+        ("size", 0), ("magic", 8), ("version", 12), ("blocking", 16), ("cgaClusterSize", 20), ("minCTAs", 24),
+        ("maxCTAs", 28), ("netName", 32), ("splitShare", 40), ("trafficClass", 44), ("commName", 48),
+        ("collnetEnable", 56), ("CTAPolicy", 60), ("shrinkShare", 64), ("nvlsCTAs", 68), ("nChannelsPerNetPeer", 72),
+        ("nvlinkCentricSched", 76), ("graphUsageMode", 80), ("numRmaCtx", 84), ("maxP2pPeers", 88),
+        ("graphStreamOrdering", 92), ("launchOrderImplicit", 96), ("numRmaSig", 100), ("rmaEagerInit", 104),
+        ("hostCftMode", 108), ("nvlsHostMode", 112),
+    ];
+
+    public static TheoryData<string, int> ConfigOffsets => [.. ConfigLayout];
+
+    [Theory]
+    [MemberData(nameof(ConfigOffsets))]
+    public void The_nccl_config_mirrors_nccl_h_field_for_field(string field, int offset)
+    {
+        Assert.Equal(offset, (int)Marshal.OffsetOf<ncclConfig_t>(field));
+    }
+
+    [Fact]
+    public void The_nccl_config_has_the_header_size_field_order_and_initializer()
+    {
+        string[] fields = [.. typeof(ncclConfig_t).GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic).Select(f => f.Name)];
+        ncclConfig_t config = ncclConfig_t.Initializer();
+
+        Assert.Equal(ConfigLayout.Select(row => row.Field), fields);
+        Assert.Equal(120, Unsafe.SizeOf<ncclConfig_t>());
+        Assert.Equal(120u, (uint)config.size);
+        Assert.Equal(0xcafebeefu, config.magic);
+        Assert.Equal(23100u, config.version);
+        Assert.Equal(int.MinValue, config.blocking);
+        Assert.Equal(int.MinValue, config.nvlsHostMode);
     }
 
     [Fact]

@@ -77,6 +77,61 @@ public sealed class BootstrapTests
         Assert.Equal(1, served.Count(s => s));
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public async Task Rank_zero_starts_while_a_launcher_store_holds_master_port(int worldSize)
+    {
+        // torchrun's own store listens on MASTER_PORT; the exchange must use another port.
+        (TcpListener store, int masterPort) = ListenerWithFreeNextPort();
+        using (store)
+        {
+            byte[] id = [.. Enumerable.Range(0, 128).Select(i => (byte)(255 - i))];
+            DistributedEnvironment Rank(int rank) => DistributedEnvironment.FromEnvironment(name => name switch
+            {
+                "RANK" => rank.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "WORLD_SIZE" => worldSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "LOCAL_RANK" => "0",
+                "MASTER_ADDR" => "127.0.0.1",
+                "MASTER_PORT" => masterPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                _ => null,
+            });
+            Task<byte[]>[] peers = [.. Enumerable.Range(1, worldSize - 1)
+                .Select(rank => Task.Run(() => UniqueIdExchange.Run(Rank(rank), () => throw new InvalidOperationException("only rank 0 makes the id"), Generous)))];
+
+            byte[] served = UniqueIdExchange.Run(Rank(0), () => id, Generous);
+
+            Assert.Equal(id, served);
+            foreach (Task<byte[]> peer in peers)
+            {
+                Assert.Equal(id, await peer);
+            }
+
+            Assert.True(store.Server.IsBound);
+        }
+    }
+
+    // A listener on a free port whose next port is free too (the default bootstrap port), retried until found.
+    private static (TcpListener Listener, int Port) ListenerWithFreeNextPort()
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            var listener = new TcpListener(IPAddress.Any, 0);
+            listener.Start();
+            int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            try
+            {
+                using var next = new TcpListener(IPAddress.Any, DistributedEnvironment.DefaultBootstrapPort(port));
+                next.Start();
+                return (listener, port);
+            }
+            catch (SocketException) when (attempt < 50)
+            {
+                listener.Dispose();
+            }
+        }
+    }
+
     private static int FreePort()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);

@@ -12,9 +12,22 @@ public sealed class DistributedEnvironmentTests
         [("RANK", "3"), ("WORLD_SIZE", "4"), ("LOCAL_RANK", "1"), ("MASTER_ADDR", "node0"), ("MASTER_PORT", "29500")];
 
     [Fact]
-    public void Torchrun_variables_are_read()
+    public void Torchrun_variables_are_read_and_the_bootstrap_port_is_the_one_after_master_port()
     {
-        Assert.Equal(new DistributedEnvironment(3, 4, 1, "node0", 29500), DistributedEnvironment.FromEnvironment(Variables(Torchrun)));
+        Assert.Equal(new DistributedEnvironment(3, 4, 1, "node0", 29501), DistributedEnvironment.FromEnvironment(Variables(Torchrun)));
+    }
+
+    [Theory]
+    [InlineData(29500, 29501)]
+    [InlineData(1, 2)]
+    [InlineData(65534, 65535)]
+    [InlineData(65535, 65534)]
+    public void The_default_bootstrap_port_is_never_master_port(int masterPort, int expected)
+    {
+        DistributedEnvironment environment = DistributedEnvironment.FromEnvironment(
+            Variables([.. Torchrun.Where(v => v.Item1 != "MASTER_PORT"), ("MASTER_PORT", masterPort.ToString(System.Globalization.CultureInfo.InvariantCulture))]));
+
+        Assert.Equal(expected, environment.BootstrapPort);
     }
 
     [Fact]

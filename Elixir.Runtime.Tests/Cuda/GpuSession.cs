@@ -8,8 +8,20 @@ namespace Elixir.Runtime.Tests.Cuda;
 /// <summary>Device 0 with a backend and kernels, plus helpers to move test data in and out.</summary>
 internal sealed class GpuSession : IDisposable
 {
+    // One retain per device for the whole test run, never released: without it every test's last Dispose destroys
+    // the primary context and the next test re-creates it, which costs hundreds of milliseconds on a real GPU.
+    private static readonly Dictionary<int, CudaDevice> KeptAlive = [];
+
     internal GpuSession(int ordinal = 0)
     {
+        lock (KeptAlive)
+        {
+            if (!KeptAlive.ContainsKey(ordinal))
+            {
+                KeptAlive[ordinal] = CudaDevice.Open(ordinal);
+            }
+        }
+
         Device = CudaDevice.Open(ordinal);
         Backend = new CudaMemoryBackend(Device);
         Kernels = new CudaKernels(Backend);

@@ -74,6 +74,61 @@ public sealed class KernelPtxTests
         Assert.Equal(expected, declared);
     }
 
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void Each_ptx_is_isa_7_8_or_older_so_cuda_11_8_drivers_can_jit_it(string kernel)
+    {
+        Version isa = Version.Parse(KernelSources.PtxIsaVersion(kernel));
+
+        Assert.True(isa <= new Version(7, 8), $"kernels/{kernel}.ptx is PTX ISA {isa}; a CUDA 11.8 driver JIT-compiles 7.8 at most. Rebuild with build-ptx.sh and CUDA 11.8's nvcc.");
+    }
+
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void Each_ptx_assembles_offline_for_ampere_and_hopper(string kernel)
+    {
+        string? ptxas = PtxAssembler.Find();
+        Assert.SkipWhen(ptxas is null, $"ptxas is not installed ({PtxAssembler.Searched}); .ci/run installs Debian's nvidia-cuda-toolkit where it can.");
+        string file = Path.Combine(Path.GetTempPath(), $"elixir-{kernel}-{Environment.ProcessId}-{Guid.NewGuid():N}.ptx");
+        File.WriteAllBytes(file, KernelSources.Read($"{kernel}.ptx"));
+        try
+        {
+            foreach (string arch in (string[])["sm_80", "sm_90"])
+            {
+                (int exitCode, string output) = PtxAssembler.Assemble(ptxas!, file, arch);
+                Assert.True(exitCode == 0, $"ptxas -arch={arch} rejected kernels/{kernel}.ptx (exit {exitCode}): {output}");
+            }
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
+    [InlineData("scale")]
+    [InlineData("cast")]
+    [InlineData("nonfinite")]
+    [InlineData("sumsq")]
+    [InlineData("adam")]
+    [InlineData("sgd")]
+    public void Each_kernel_is_found_by_name_in_the_file_that_defines_its_entry(string kernel)
+    {
+        string file = KernelSources.Names[KernelSources.IndexOf(kernel)];
+
+        Assert.Equal(kernel, file);
+        Assert.Contains($".entry elixir_{kernel}(", Encoding.UTF8.GetString(KernelSources.Read($"{file}.ptx")));
+    }
+
+    [Fact]
+    public void An_unknown_kernel_name_throws_naming_the_kernel_files()
+    {
+        var error = Assert.Throws<ArgumentException>(() => KernelSources.IndexOf("softmax"));
+
+        Assert.Contains("'softmax'", error.Message);
+        Assert.Contains("scale, cast, nonfinite, sumsq, adam, sgd", error.Message);
+    }
+
     [Fact]
     public void The_source_files_on_disk_match_the_embedded_ones()
     {

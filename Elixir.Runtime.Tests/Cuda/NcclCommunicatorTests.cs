@@ -15,15 +15,15 @@ public sealed class NcclCommunicatorTests
     [InlineData(4)]
     public void Gather_average_reduce_scatter_all_reduce_and_broadcast_match_a_reference(int ranks)
     {
-        GpuRequirement.Nccl(ranks);
+        GpuRequirement.NcclRanks(ranks);
         const int part = 6;
-        GpuSession[] gpus = [.. Enumerable.Range(0, ranks).Select(rank => new GpuSession(rank))];
+        GpuSession[] gpus = [.. Enumerable.Range(0, ranks).Select(rank => new GpuSession(GpuRequirement.DeviceOf(rank)))];
         NcclCommunicator[] comms = NcclCommunicator.CreateAll([.. gpus.Select(g => g.Backend)], checkedMode: true);
         try
         {
             // Small integers: sums and averages over 1, 2 or 4 ranks are exact in fp32.
             static float Value(int rank, int i) => rank * 8 + i;
-            Parallel.For(0, ranks, new ParallelOptions { MaxDegreeOfParallelism = ranks }, rank =>
+            RankThreads.Run(ranks, rank =>
             {
                 GpuSession gpu = gpus[rank];
                 NcclCommunicator comm = comms[rank];
@@ -106,13 +106,13 @@ public sealed class NcclCommunicatorTests
     [Fact]
     public void Checked_mode_reports_ranks_that_call_different_collectives()
     {
-        GpuRequirement.Nccl(2);
-        GpuSession[] gpus = [new GpuSession(0), new GpuSession(1)];
+        GpuRequirement.NcclRanks(2);
+        GpuSession[] gpus = [new GpuSession(GpuRequirement.DeviceOf(0)), new GpuSession(GpuRequirement.DeviceOf(1))];
         NcclCommunicator[] comms = NcclCommunicator.CreateAll([.. gpus.Select(g => g.Backend)], checkedMode: true);
         try
         {
             var errors = new Exception?[2];
-            Parallel.For(0, 2, new ParallelOptions { MaxDegreeOfParallelism = 2 }, rank =>
+            RankThreads.Run(2, rank =>
             {
                 using NativeBuffer buffer = gpus[rank].Backend.Allocate(rank == 0 ? 16 : 32, MemoryLocation.Device);
                 errors[rank] = Record.Exception(() => comms[rank].Broadcast(buffer.All, DType.Float32, 0));

@@ -21,7 +21,7 @@ public sealed class LaunchEnvironmentTests
             ("RANK", "5"), ("WORLD_SIZE", "8"), ("LOCAL_RANK", "1"), ("MASTER_ADDR", "node0"), ("MASTER_PORT", "29400"),
             ("SLURM_NTASKS", "99"), ("SLURM_PROCID", "7")));
 
-        Assert.Equal(new DistributedEnvironment(5, 8, 1, "node0", 29400), job);
+        Assert.Equal(new DistributedEnvironment(5, 8, 1, "node0", 29401), job);
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public sealed class LaunchEnvironmentTests
         var job = LaunchEnvironment.Detect(Variables(
             ("SLURM_NTASKS", "16"), ("SLURM_PROCID", "9"), ("SLURM_LOCALID", "1"), ("SLURM_JOB_NODELIST", "gpu[03-10]")));
 
-        Assert.Equal(new DistributedEnvironment(9, 16, 1, "gpu03", 29500), job);
+        Assert.Equal(new DistributedEnvironment(9, 16, 1, "gpu03", 29501), job);
     }
 
     [Fact]
@@ -40,7 +40,7 @@ public sealed class LaunchEnvironmentTests
             ("SLURM_NTASKS", "2"), ("SLURM_PROCID", "0"), ("SLURM_LOCALID", "0"), ("SLURM_JOB_NODELIST", "a,b"),
             ("MASTER_ADDR", "10.0.0.5"), ("MASTER_PORT", "1234")));
 
-        Assert.Equal(new DistributedEnvironment(0, 2, 0, "10.0.0.5", 1234), job);
+        Assert.Equal(new DistributedEnvironment(0, 2, 0, "10.0.0.5", 1235), job);
     }
 
     [Theory]

@@ -31,6 +31,18 @@ internal sealed class StreamRecordingKernels(IKernels inner, StreamLog log) : IK
         return inner.SumOfSquares(data, type, stream);
     }
 
+    public void AccumulateNonFinite(BufferSlice data, DType type, BufferSlice flag, IStream? stream = null)
+    {
+        log.Add("accumulate-non-finite", stream, flag, data);
+        inner.AccumulateNonFinite(data, type, flag, stream);
+    }
+
+    public void QueueSumOfSquares(BufferSlice data, DType type, BufferSlice partials, IStream? stream = null)
+    {
+        log.Add("queue-sum-of-squares", stream, partials, data);
+        inner.QueueSumOfSquares(data, type, partials, stream);
+    }
+
     public void Adam(
         BufferSlice master, BufferSlice expAvg, BufferSlice expAvgSq,
         BufferSlice gradient, DType gradientType,

@@ -68,6 +68,17 @@ public sealed partial class Chunk
         }
     }
 
+    /// <summary>
+    /// Called when the optimizer itself wrote this shard's parameters (rounded from the paired chunk's updated
+    /// shard), as it does for offloaded shards on the host: the shard is current, and the next gather reads it
+    /// rather than the paired fp32 shard.
+    /// </summary>
+    public void MarkRefreshedByOptimizer()
+    {
+        _ = Paired ?? throw new ChunkStateException($"Chunk #{Id} has no paired chunk its parameters were refreshed from.");
+        OptimizerSynced = true;
+    }
+
     /// <summary>Writes this rank's current parameter values into <paramref name="destination"/> (its part of a gather).</summary>
     private void CopyParameterShardInto(BufferSlice destination, IStream? stream)
     {

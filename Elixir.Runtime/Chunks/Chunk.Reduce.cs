@@ -85,6 +85,11 @@ public sealed partial class Chunk
 
         var source = IsFused ? _privateBlock! : block ?? throw new ArgumentNullException(nameof(block));
         var valid = source.Payload.Slice(Shard.Begin * DType.SizeOf(), Shard.ValidCount * DType.SizeOf());
+        if (QueueDeferredChecks(valid, stream))
+        {
+            return;
+        }
+
         Overflow = _kernels.HasNonFinite(valid, DType, stream);
         L2NormSquared = L2NormEnabled ? _kernels.SumOfSquares(valid, DType, stream) : null;
         HasReduceInfo = true;

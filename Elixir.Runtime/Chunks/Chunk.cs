@@ -232,7 +232,7 @@ public sealed partial class Chunk : IDisposable
             _backend.Copy(target, data);
         }
 
-        binding.SetAddress(index, target.Address);
+        binding.SetAddress(index, target.Address, LocationOf(target));
         _tensors.Add(tensor);
         _stateCounts[(int)TensorState.Hold]++;
         _used += slot.ElementCount;
@@ -378,9 +378,13 @@ public sealed partial class Chunk : IDisposable
     {
         foreach (var tensor in _tensors)
         {
-            tensor.Binding.SetAddress(tensor.Index, TensorSlice(block.Payload, tensor).Address);
+            tensor.Binding.SetAddress(tensor.Index, TensorSlice(block.Payload, tensor).Address, LocationOf(block.Payload));
         }
     }
+
+    // Views follow the memory: a host view of a chunk gathered in GPU memory must throw, not dereference.
+    private static BindingLocation LocationOf(BufferSlice memory) =>
+        memory.Buffer.IsHostAddressable ? BindingLocation.Host : BindingLocation.Device;
 
     private void Unbind()
     {

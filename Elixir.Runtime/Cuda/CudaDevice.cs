@@ -9,20 +9,27 @@ namespace Elixir.Cuda;
 /// </summary>
 public sealed class CudaDevice : IDisposable
 {
-    private readonly int device;
-    private bool disposed;
+    // Per device: how many open CudaDevice objects retain its primary context, and the context's current lifetime.
+    private static readonly Dictionary<int, (int Opened, ContextLifetime Lifetime)> Retained = [];
+    private static readonly Lock RetainGate = new();
 
-    private CudaDevice(int ordinal, int device, nint context)
+    private readonly int _device;
+    private bool _disposed;
+
+    private CudaDevice(int ordinal, int device, ContextLifetime lifetime)
     {
         Ordinal = ordinal;
-        this.device = device;
-        Context = context;
+        _device = device;
+        Lifetime = lifetime;
     }
 
     /// <summary>The device's ordinal, as <c>CUDA_VISIBLE_DEVICES</c> numbers them.</summary>
     public int Ordinal { get; }
 
-    internal nint Context { get; }
+    internal nint Context => Lifetime.Context;
+
+    /// <summary>The lifetime of the primary context this object retains; every handle made here is tied to it.</summary>
+    internal ContextLifetime Lifetime { get; }
 
     /// <summary>Opens device <paramref name="ordinal"/>; throws naming the ordinal and the count when out of range.</summary>
     public static CudaDevice Open(int ordinal)
@@ -35,9 +42,20 @@ public sealed class CudaDevice : IDisposable
         }
 
         CudaDriver.cuDeviceGet(out int device, ordinal).ThrowIfFailed();
-        CudaDriver.cuDevicePrimaryCtxRetain(out nint context, device).ThrowIfFailed();
-        CudaDriver.cuCtxSetCurrent(context).ThrowIfFailed();
-        return new CudaDevice(ordinal, device, context);
+        lock (RetainGate)
+        {
+            CudaDriver.cuDevicePrimaryCtxRetain(out nint context, device).ThrowIfFailed();
+            (int opened, ContextLifetime? lifetime) = Retained.TryGetValue(device, out var entry) ? entry : (0, null);
+            if (lifetime is null || lifetime.Context != context)
+            {
+                lifetime?.End();
+                lifetime = new ContextLifetime(context, SetCurrent);
+            }
+
+            Retained[device] = (opened + 1, lifetime);
+            CudaDriver.cuCtxSetCurrent(context).ThrowIfFailed();
+            return new CudaDevice(ordinal, device, lifetime);
+        }
     }
 
     /// <summary>The device's name (<c>cuDeviceGetName</c>).</summary>
@@ -46,7 +64,7 @@ public sealed class CudaDevice : IDisposable
         get
         {
             byte* name = stackalloc byte[256];
-            CudaDriver.cuDeviceGetName(name, 256, device).ThrowIfFailed();
+            CudaDriver.cuDeviceGetName(name, 256, _device).ThrowIfFailed();
             var text = new ReadOnlySpan<byte>(name, 256);
             int end = text.IndexOf((byte)0);
             return Encoding.UTF8.GetString(end < 0 ? text : text[..end]);
@@ -58,7 +76,7 @@ public sealed class CudaDevice : IDisposable
     {
         get
         {
-            CudaDriver.cuDeviceTotalMem(out nuint bytes, device).ThrowIfFailed();
+            CudaDriver.cuDeviceTotalMem(out nuint bytes, _device).ThrowIfFailed();
             return (long)bytes;
         }
     }
@@ -96,23 +114,41 @@ public sealed class CudaDevice : IDisposable
     /// <summary>Makes this device's context current on the calling thread.</summary>
     internal void MakeCurrent()
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         CudaDriver.cuCtxSetCurrent(Context).ThrowIfFailed();
     }
 
     /// <inheritdoc/>
     public void Dispose()
     {
-        if (!disposed)
+        if (!_disposed)
         {
-            disposed = true;
-            CudaDriver.cuDevicePrimaryCtxRelease(device).ThrowIfFailed();
+            _disposed = true;
+            lock (RetainGate)
+            {
+                (int opened, ContextLifetime lifetime) = Retained[_device];
+                if (opened == 1)
+                {
+                    // The last release destroys the context (unless another library still retains it); handles
+                    // made in it, leaked or not, must no longer free.
+                    Retained.Remove(_device);
+                    lifetime.End();
+                }
+                else
+                {
+                    Retained[_device] = (opened - 1, lifetime);
+                }
+
+                CudaDriver.cuDevicePrimaryCtxRelease(_device).ThrowIfFailed();
+            }
         }
     }
 
+    private static CUresult SetCurrent(nint context) => CudaDriver.cuCtxSetCurrent(context);
+
     private int Attribute(CUdevice_attribute attribute)
     {
-        CudaDriver.cuDeviceGetAttribute(out int value, attribute, device).ThrowIfFailed();
+        CudaDriver.cuDeviceGetAttribute(out int value, attribute, _device).ThrowIfFailed();
         return value;
     }
 }

@@ -6,8 +6,8 @@ namespace Elixir.Cuda;
 /// <summary>One kernel file's PTX loaded into a device's context with <c>cuModuleLoadData</c> (the driver JIT-compiles it).</summary>
 internal sealed class KernelModule : IDisposable
 {
-    private readonly CudaModuleHandle module;
-    private readonly string description;
+    private readonly CudaModuleHandle _module;
+    private readonly string _description;
 
     internal KernelModule(CudaDevice device, string name)
         : this(device, KernelSources.Read($"{name}.ptx"), $"kernels/{name}.ptx")
@@ -17,7 +17,7 @@ internal sealed class KernelModule : IDisposable
     /// <summary>Loads <paramref name="ptx"/>; <paramref name="description"/> names it in errors (a file name).</summary>
     internal unsafe KernelModule(CudaDevice device, ReadOnlySpan<byte> ptx, string description)
     {
-        this.description = description;
+        _description = description;
 
         // The driver reads the PTX image as a NUL-terminated string.
         byte[] image = new byte[ptx.Length + 1];
@@ -34,16 +34,16 @@ internal sealed class KernelModule : IDisposable
                     + "(update the driver, or rebuild the PTX with build-ptx.sh and an nvcc no newer than the driver)");
             }
 
-            result.ThrowIfFailed($"cuModuleLoadData({description})");
-            module = new CudaModuleHandle(device.Context, handle);
+            result.ThrowIfFailed($"cuModuleLoadData({_description})");
+            _module = new CudaModuleHandle(device.Lifetime, handle);
         }
     }
 
     internal nint Function(string entryPoint)
     {
-        CudaDriver.cuModuleGetFunction(out nint function, module.DangerousGetHandle(), entryPoint).ThrowIfFailed($"cuModuleGetFunction({description}, {entryPoint})");
+        CudaDriver.cuModuleGetFunction(out nint function, _module.DangerousGetHandle(), entryPoint).ThrowIfFailed($"cuModuleGetFunction({_description}, {entryPoint})");
         return function;
     }
 
-    public void Dispose() => module.Dispose();
+    public void Dispose() => _module.Dispose();
 }

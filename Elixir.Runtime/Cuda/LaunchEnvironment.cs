@@ -7,13 +7,14 @@ namespace Elixir.Cuda;
 /// Finds out whether this process is one rank of a job started by <c>elixir launch</c> or torchrun (their
 /// <c>RANK</c>/<c>WORLD_SIZE</c>/<c>LOCAL_RANK</c>/<c>MASTER_ADDR</c>/<c>MASTER_PORT</c>) or by Slurm's <c>srun</c>
 /// (<c>SLURM_PROCID</c>/<c>SLURM_NTASKS</c>/<c>SLURM_LOCALID</c>, rank 0's address from <c>MASTER_ADDR</c> or the
-/// first host of <c>SLURM_JOB_NODELIST</c>, the port from <c>MASTER_PORT</c> or 29500), so <c>elixir train</c>
+/// first host of <c>SLURM_JOB_NODELIST</c>; the bootstrap port, as under torchrun, is <c>ELIXIR_BOOTSTRAP_PORT</c> or
+/// the one after <c>MASTER_PORT</c>, 29500 when unset), so <c>elixir train</c>
 /// reads its place the same way under all three.
 /// </summary>
 public static class LaunchEnvironment
 {
-    /// <summary>The port rank 0 serves the bootstrap on when nothing sets one (torchrun's default).</summary>
-    public const int DefaultPort = 29500;
+    /// <summary>The <c>MASTER_PORT</c> assumed when nothing sets one (torchrun's default).</summary>
+    public const int DefaultMasterPort = 29500;
 
     /// <summary>The job this process belongs to, or null when it was started alone.</summary>
     /// <param name="environment">Variable lookup; the process environment when null.</param>
@@ -38,8 +39,8 @@ public static class LaunchEnvironment
             : FirstHost(environment("SLURM_JOB_NODELIST") ?? environment("SLURM_NODELIST")
                 ?? throw new InvalidOperationException("Under Slurm, rank 0's address comes from MASTER_ADDR or SLURM_JOB_NODELIST; neither is set."));
         int port = environment("ELIXIR_BOOTSTRAP_PORT") is { Length: > 0 } bootstrap ? Integer("ELIXIR_BOOTSTRAP_PORT", bootstrap, 1, 65535)
-            : environment("MASTER_PORT") is { Length: > 0 } master ? Integer("MASTER_PORT", master, 1, 65535)
-            : DefaultPort;
+            : DistributedEnvironment.DefaultBootstrapPort(
+                environment("MASTER_PORT") is { Length: > 0 } master ? Integer("MASTER_PORT", master, 1, 65535) : DefaultMasterPort);
         return new DistributedEnvironment(rank, worldSize, localRank, address, port);
     }
 

@@ -15,10 +15,6 @@ internal static partial class CudaDriver
     [LibraryImport(NativeLibraryNames.Cuda, EntryPoint = "cuStreamDestroy_v2")]
     internal static partial CUresult cuStreamDestroy(nint stream);
 
-    /// <summary><c>CUresult cuStreamSynchronize(CUstream hStream)</c>.</summary>
-    [LibraryImport(NativeLibraryNames.Cuda, EntryPoint = "cuStreamSynchronize")]
-    internal static partial CUresult cuStreamSynchronize(nint stream);
-
     /// <summary><c>CUresult cuStreamWaitEvent(CUstream hStream, CUevent hEvent, unsigned int Flags)</c>; Flags must be 0.</summary>
     [LibraryImport(NativeLibraryNames.Cuda, EntryPoint = "cuStreamWaitEvent")]
     internal static partial CUresult cuStreamWaitEvent(nint stream, nint cudaEvent, uint flags);

@@ -9,11 +9,11 @@ namespace Elixir.Interop;
 /// </summary>
 internal static class NativeLibraryResolver
 {
-    private static int registered;
+    private static int s_registered;
 
     internal static void EnsureRegistered()
     {
-        if (Interlocked.Exchange(ref registered, 1) == 0)
+        if (Interlocked.Exchange(ref s_registered, 1) == 0)
         {
             NativeLibrary.SetDllImportResolver(typeof(NativeLibraryResolver).Assembly, Resolve);
         }

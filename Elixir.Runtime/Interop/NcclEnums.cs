@@ -1,6 +1,9 @@
 namespace Elixir.Interop;
 
-/// <summary><c>ncclResult_t</c>, named as in <c>nccl.h</c>.</summary>
+/// <summary>
+/// <c>ncclResult_t</c>, named as in <c>nccl.h</c> of NCCL 2.31 (<c>ncclTimeout</c> is new in 2.30). A newer NCCL may
+/// return codes not listed here: they are failures all the same, and messages show their number.
+/// </summary>
 internal enum ncclResult_t
 {
     ncclSuccess = 0,

@@ -8,5 +8,5 @@ internal struct NcclUniqueId
 {
     internal const int ByteCount = 128;
 
-    private byte first;
+    private byte _first;
 }

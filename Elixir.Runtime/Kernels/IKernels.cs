@@ -25,6 +25,20 @@ public interface IKernels
     double SumOfSquares(BufferSlice data, DType type, IStream? stream = null);
 
     /// <summary>
+    /// Queues the overflow check of <paramref name="data"/> on <paramref name="stream"/>: sets the 4-byte
+    /// <paramref name="flag"/> to a non-zero value when any element is NaN or infinite and leaves it unchanged
+    /// otherwise, so one flag accumulates over many calls. Waits for nothing.
+    /// </summary>
+    void AccumulateNonFinite(BufferSlice data, DType type, BufferSlice flag, IStream? stream = null);
+
+    /// <summary>
+    /// Queues the sum of squares of <paramref name="data"/> on <paramref name="stream"/> as
+    /// <see cref="Chunks.ReduceStatistics.PartialSums"/> partial sums (doubles) written to <paramref name="partials"/>;
+    /// adding them in index order gives exactly <see cref="SumOfSquares"/>. Waits for nothing.
+    /// </summary>
+    void QueueSumOfSquares(BufferSlice data, DType type, BufferSlice partials, IStream? stream = null);
+
+    /// <summary>
     /// One fused Adam/AdamW step over fp32 <paramref name="master"/>, <paramref name="expAvg"/> and
     /// <paramref name="expAvgSq"/> with <paramref name="gradient"/> of <paramref name="gradientType"/>; writes the
     /// new master values, rounded to <paramref name="parameterType"/>, to <paramref name="parameter"/> unless it is

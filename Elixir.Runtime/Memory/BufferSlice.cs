@@ -46,8 +46,21 @@ public readonly struct BufferSlice
     }
 
     /// <summary>A host view of the slice; only valid for host-addressable memory.</summary>
-    public unsafe Span<T> AsSpan<T>() where T : unmanaged =>
-        new((void*)Address, checked((int)(ByteLength / Unsafe.SizeOf<T>())));
+    public unsafe Span<T> AsSpan<T>() where T : unmanaged
+    {
+        if (!Buffer.IsHostAddressable)
+        {
+            ThrowNotHostAddressable(Buffer, ByteOffset, ByteLength);
+        }
+
+        return new((void*)Address, checked((int)(ByteLength / Unsafe.SizeOf<T>())));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowNotHostAddressable(NativeBuffer buffer, long offset, long length) =>
+        throw new InvalidOperationException(
+            $"Bytes [{offset}, {offset + length}) of a {buffer.ByteLength}-byte {buffer.Location} buffer are not host memory; "
+            + "a host view would dereference a device address. Copy them to a host buffer first.");
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowOutOfRange(NativeBuffer buffer, long offset, long length) =>

@@ -26,6 +26,12 @@ public abstract class NativeBuffer : IDisposable
     /// <summary>What the buffer holds, as its backend counts it.</summary>
     public MemoryCategory Category { get; }
 
+    /// <summary>
+    /// True when the CPU may read and write the memory through <see cref="Address"/>: every buffer of the host
+    /// backend, only pinned host buffers of the CUDA backend. Host views of other buffers throw.
+    /// </summary>
+    public virtual bool IsHostAddressable => true;
+
     /// <summary>True once disposed.</summary>
     public abstract bool IsDisposed { get; }
 

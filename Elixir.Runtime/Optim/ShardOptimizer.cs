@@ -27,6 +27,9 @@ internal sealed class ShardOptimizer : IDisposable
     private readonly NativeBuffer?[] _secondMoments;
     private readonly NativeBuffer?[] _accumulators;
     private readonly OptimizerSegment[] _segments;
+
+    // Every chunk's overflow flag and sum of squares, accumulated on the device as chunks reduce and read once.
+    private readonly ReduceStatistics _reduceStatistics;
     private bool _accumulatedOverflow;
 
     /// <param name="chunks">The parameter chunks, each paired with its master in <paramref name="masters"/>.</param>
@@ -53,9 +56,11 @@ internal sealed class ShardOptimizer : IDisposable
         _firstMoments = new NativeBuffer?[n];
         _secondMoments = new NativeBuffer?[n];
         _accumulators = new NativeBuffer?[n];
+        _reduceStatistics = new ReduceStatistics(backend, kernels, n);
         try
         {
             AllocateShardState();
+            DeferReduceChecks();
         }
         catch
         {
@@ -115,6 +120,7 @@ internal sealed class ShardOptimizer : IDisposable
         float lossScale = LossScale;
         bool localOverflow = _accumulatedOverflow;
         double localSquares = 0;
+        _reduceStatistics.Read();
         for (int c = 0; c < _chunks.Length; c++)
         {
             if (_accumulators[c] is { } accumulator)
@@ -126,8 +132,8 @@ internal sealed class ShardOptimizer : IDisposable
             }
             else
             {
-                localOverflow |= _chunks[c].Overflow;
-                localSquares += _chunks[c].L2NormSquared ?? 0;
+                localOverflow |= _reduceStatistics.Overflow(c);
+                localSquares += _reduceStatistics.SumOfSquares(c);
             }
         }
 
@@ -189,13 +195,15 @@ internal sealed class ShardOptimizer : IDisposable
         }
     }
 
-    /// <summary>Frees the moments and accumulators.</summary>
+    /// <summary>Frees the moments, accumulators and reduce statistics.</summary>
     public void Dispose()
     {
         foreach (var buffer in _firstMoments.Concat(_secondMoments).Concat(_accumulators))
         {
             buffer?.Dispose();
         }
+
+        _reduceStatistics.Dispose();
     }
 
     private IKernels KernelsFor(MemoryLocation location) => location == MemoryLocation.Host ? _hostKernels : _kernels;
@@ -222,6 +230,18 @@ internal sealed class ShardOptimizer : IDisposable
             {
                 _accumulators[c] = Zeroed(bytes, location, MemoryCategory.Gradients);
             }
+        }
+    }
+
+    /// <summary>
+    /// Gives each chunk a slot of one step-wide <see cref="ReduceStatistics"/>: reducing a chunk then queues its
+    /// checks instead of waiting for the GPU after every chunk, and the step reads all of them once.
+    /// </summary>
+    private void DeferReduceChecks()
+    {
+        for (int c = 0; c < _chunks.Length; c++)
+        {
+            _chunks[c].DeferReduceChecks(_reduceStatistics, c);
         }
     }
 
@@ -270,8 +290,9 @@ internal sealed class ShardOptimizer : IDisposable
             ? (Elements(accumulator.All, DType.Float32, start, count), DType.Float32)
             : (Elements(chunk.ShardPayload, chunk.DType, start, count), chunk.DType);
 
-        // Offloaded shards are refreshed from the master at the next gather, as the seed does; device shards now.
-        var parameter = location == MemoryLocation.Device ? Elements(chunk.ShardPayload, chunk.DType, start, count) : default;
+        // The kernel writes the rounded parameters into the shard wherever it lives: an offloaded shard then holds
+        // 16-bit values for the next gather to move over PCIe, half the bytes of the fp32 master.
+        var parameter = Elements(chunk.ShardPayload, chunk.DType, start, count);
         var first = _firstMoments[segment.Pair] is { } m ? Elements(m.All, DType.Float32, start, count) : default;
         if (_options.Adam is { } adam)
         {
@@ -296,10 +317,14 @@ internal sealed class ShardOptimizer : IDisposable
             {
                 _backend.Fill(accumulator.All, 0);
             }
-            else if (restoreParameters || chunk.ShardLocation == MemoryLocation.Host)
+            else if (restoreParameters)
             {
-                // The shard holds the reduced gradient: bring the parameters back (now on the device, lazily offloaded).
-                chunk.RefreshFromMaster();
+                // The shard holds the reduced gradient: bring the parameters back.
+                RefreshFromMaster(c);
+            }
+            else if (chunk.ShardLocation == MemoryLocation.Host)
+            {
+                chunk.MarkRefreshedByOptimizer();
             }
         }
 
@@ -315,11 +340,12 @@ internal sealed class ShardOptimizer : IDisposable
     private void AccumulateGradients()
     {
         var add = new SgdParameters(-1f, 0f, 0f, 0f, false, false, 1f);
+        _reduceStatistics.Read();
         for (int c = 0; c < _chunks.Length; c++)
         {
             var chunk = _chunks[c];
             var accumulator = _accumulators[c]!;
-            _accumulatedOverflow |= chunk.Overflow;
+            _accumulatedOverflow |= _reduceStatistics.Overflow(c);
             long valid = chunk.Shard.ValidCount;
             if (valid > 0)
             {
@@ -329,6 +355,25 @@ internal sealed class ShardOptimizer : IDisposable
             }
 
             chunk.ResetReduceInfo();
+            RefreshFromMaster(c);
+        }
+    }
+
+    /// <summary>
+    /// Puts chunk <paramref name="c"/>'s parameters back into its shard from the fp32 master. Device shards are cast
+    /// on the device. Offloaded shards are cast on the host now, where the master lives, instead of lazily at the
+    /// next gather: that gather would otherwise read the fp32 master across PCIe, twice the bytes of the shard.
+    /// </summary>
+    private void RefreshFromMaster(int c)
+    {
+        var chunk = _chunks[c];
+        if (chunk.ShardLocation == MemoryLocation.Host)
+        {
+            _hostKernels.Cast(_masters[c].ShardPayload, DType.Float32, chunk.ShardPayload, chunk.DType);
+            chunk.MarkRefreshedByOptimizer();
+        }
+        else
+        {
             chunk.RefreshFromMaster();
         }
     }

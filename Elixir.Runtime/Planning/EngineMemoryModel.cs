@@ -32,6 +32,10 @@ internal static class EngineMemoryModel
             EngineBuffers.Allocated(buffers.GradientScratchBytes) + EngineBuffers.Allocated(buffers.PersistentGradientBytes));
         Add(MemoryLocation.Device, MemoryCategory.Communication, buffers.ReduceWorkspaceElements * sizeof(float));
 
+        // Each chunk's overflow flag and partial sums of squares, queued on the device and read once per step.
+        Add(MemoryLocation.Device, MemoryCategory.Staging, Chunks.ReduceStatistics.Bytes(chunks.Count));
+        Add(MemoryLocation.Host, MemoryCategory.Staging, Chunks.ReduceStatistics.Bytes(chunks.Count));
+
         var plan = new MemoryPlan(steady, [0, 0], [0, 0], buffers, options.WorkingMemoryBytes);
         long[] construction = Construction(options, parameters, chunks, rcache, plan);
         long largestChunk = chunks.Count == 0 ? 0 : chunks.Max(c => c.Size) * sizeof(float);

@@ -4,8 +4,9 @@ namespace Elixir.Collectives.Nccl;
 
 /// <summary>
 /// The torchrun-style variables of a one-process-per-GPU run: <c>RANK</c>, <c>WORLD_SIZE</c>, <c>LOCAL_RANK</c>,
-/// <c>MASTER_ADDR</c>, <c>MASTER_PORT</c>. Rank 0 serves the NCCL unique id on <see cref="BootstrapPort"/>, which is
-/// <c>ELIXIR_BOOTSTRAP_PORT</c> when set (a launcher's own store may already hold <c>MASTER_PORT</c>), else <c>MASTER_PORT</c>.
+/// <c>MASTER_ADDR</c>, <c>MASTER_PORT</c>. Rank 0 serves the NCCL unique id on <see cref="BootstrapPort"/>, never on
+/// <c>MASTER_PORT</c> itself, which torchrun's own store already holds: <c>ELIXIR_BOOTSTRAP_PORT</c> when set, else
+/// <c>MASTER_PORT + 1</c> (<c>MASTER_PORT - 1</c> when <c>MASTER_PORT</c> is 65535).
 /// </summary>
 /// <param name="Rank">This process's rank.</param>
 /// <param name="WorldSize">The number of processes.</param>
@@ -23,11 +24,18 @@ public sealed record DistributedEnvironment(int Rank, int WorldSize, int LocalRa
         int rank = ReadInt(environment, "RANK", 0, worldSize - 1);
         int localRank = ReadInt(environment, "LOCAL_RANK", 0, int.MaxValue);
         string address = Read(environment, "MASTER_ADDR");
-        int port = environment("ELIXIR_BOOTSTRAP_PORT") is { Length: > 0 }
-            ? ReadInt(environment, "ELIXIR_BOOTSTRAP_PORT", 1, 65535)
-            : ReadInt(environment, "MASTER_PORT", 1, 65535);
+        int masterPort = ReadInt(environment, "MASTER_PORT", 1, 65535);
+        int port = environment(BootstrapPortVariable) is { Length: > 0 }
+            ? ReadInt(environment, BootstrapPortVariable, 1, 65535)
+            : DefaultBootstrapPort(masterPort);
         return new DistributedEnvironment(rank, worldSize, localRank, address, port);
     }
+
+    /// <summary>The variable that sets <see cref="BootstrapPort"/>.</summary>
+    public const string BootstrapPortVariable = "ELIXIR_BOOTSTRAP_PORT";
+
+    /// <summary>The bootstrap port used when <see cref="BootstrapPortVariable"/> is unset: the port after <paramref name="masterPort"/> (before it, for 65535).</summary>
+    public static int DefaultBootstrapPort(int masterPort) => masterPort < 65535 ? masterPort + 1 : masterPort - 1;
 
     private static string Read(Func<string, string?> environment, string name) =>
         environment(name) is { Length: > 0 } value

@@ -1,4 +1,3 @@
-using System.Net;
 using Elixir.Collectives;
 using Elixir.Cuda;
 using Elixir.Interop;
@@ -12,29 +11,40 @@ namespace Elixir.Collectives.Nccl;
 using Nccl = Elixir.Interop.Nccl;
 
 /// <summary>
-/// Collectives over NCCL between GPUs, one rank per GPU. Buffer collectives are queued on a stream (the
-/// backend's default when none); the scalar all-reduce and <see cref="Barrier"/> wait for their result and poll
-/// NCCL for asynchronous errors meanwhile, aborting the communicator and throwing when a peer fails instead of
-/// waiting forever. In checked mode every collective first compares a fingerprint of the call across ranks.
+/// Collectives over NCCL between GPUs, one rank per GPU (or several per GPU where NCCL allows it). Buffer
+/// collectives are queued on a stream (the backend's default when none). Every host wait on the backend's streams
+/// and events then polls NCCL for asynchronous errors and gives up after <see cref="CollectiveTimeout"/>: it
+/// aborts the communicator and throws, so a dead or stalled peer ends every rank with an exception, never a hang.
+/// Communicators joined by unique id start non-blocking for the same reason. In checked mode every collective
+/// first compares a fingerprint of the call across ranks.
 /// </summary>
 public sealed unsafe class NcclCommunicator : ICommunicator
 {
-    private readonly CudaMemoryBackend backend;
-    private readonly NcclCommunicatorHandle handle;
-    private readonly NativeBuffer deviceScalars, hostScalars;
-    private readonly CudaEvent completion;
-    private long sequence;
+    /// <summary>The default <see cref="CollectiveTimeout"/>: ten minutes, as PyTorch's NCCL watchdog.</summary>
+    public static readonly TimeSpan DefaultCollectiveTimeout = TimeSpan.FromMinutes(10);
 
-    private NcclCommunicator(CudaMemoryBackend backend, nint communicator, int rank, int worldSize, bool checkedMode)
+    /// <summary>The first NCCL that runs several ranks on one GPU (with <c>NCCL_MULTI_RANK_GPU_ENABLE=1</c>).</summary>
+    public static readonly Version MultiRankPerGpuVersion = new(2, 30, 3);
+
+    private readonly CudaMemoryBackend _backend;
+    private readonly NcclCommunicatorHandle _handle;
+    private readonly NcclWatch _watch;
+    private readonly NativeBuffer _deviceScalars, _hostScalars;
+    private readonly CudaEvent _completion;
+    private long _sequence;
+
+    private NcclCommunicator(CudaMemoryBackend backend, NcclCommunicatorHandle handle, NcclWatch watch, int worldSize, bool checkedMode)
     {
-        this.backend = backend;
-        handle = new NcclCommunicatorHandle(communicator);
-        Rank = rank;
+        _backend = backend;
+        _handle = handle;
+        _watch = watch;
+        Rank = watch.Rank;
         WorldSize = worldSize;
         IsChecked = checkedMode;
-        deviceScalars = backend.Allocate(2 * sizeof(double), MemoryLocation.Device, MemoryCategory.Communication);
-        hostScalars = backend.Allocate(2 * sizeof(double), MemoryLocation.Host, MemoryCategory.Communication);
-        completion = new CudaEvent(backend.Device);
+        _deviceScalars = backend.Allocate(2 * sizeof(double), MemoryLocation.Device, MemoryCategory.Communication);
+        _hostScalars = backend.Allocate(2 * sizeof(double), MemoryLocation.Host, MemoryCategory.Communication);
+        _completion = (CudaEvent)backend.CreateEvent();
+        backend.HostWait.Attach(watch);
     }
 
     /// <inheritdoc/>
@@ -45,6 +55,20 @@ public sealed unsafe class NcclCommunicator : ICommunicator
 
     /// <summary>True when every collective is checked against the other ranks' calls first.</summary>
     public bool IsChecked { get; }
+
+    /// <summary>
+    /// How long any host wait on this rank's streams may last while collectives are queued before the communicator
+    /// is aborted and the wait throws a <see cref="CollectiveTimeoutException"/>. Default <see cref="DefaultCollectiveTimeout"/>.
+    /// </summary>
+    public TimeSpan CollectiveTimeout
+    {
+        get => _watch.Timeout;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
+            _watch.Timeout = value;
+        }
+    }
 
     /// <summary>NCCL's version as <c>major.minor.patch</c>.</summary>
     public static Version NcclVersion
@@ -58,8 +82,17 @@ public sealed unsafe class NcclCommunicator : ICommunicator
     }
 
     /// <summary>
+    /// Whether the loaded NCCL runs several ranks on one GPU: version <see cref="MultiRankPerGpuVersion"/> or later
+    /// and <c>NCCL_MULTI_RANK_GPU_ENABLE=1</c> in the process environment (NCCL reads it natively, so it must be set
+    /// before the process starts).
+    /// </summary>
+    public static bool AllowsSeveralRanksPerGpu =>
+        NcclVersion >= MultiRankPerGpuVersion && Environment.GetEnvironmentVariable("NCCL_MULTI_RANK_GPU_ENABLE") == "1";
+
+    /// <summary>
     /// One communicator per backend, all in this process (<c>ncclCommInitAll</c>); rank i uses backends[i]'s GPU.
-    /// Drive each from its own thread, as the host communicator's ranks are.
+    /// Drive each from its own thread, as the host communicator's ranks are. Two ranks on one GPU need
+    /// <see cref="AllowsSeveralRanksPerGpu"/>.
     /// </summary>
     public static NcclCommunicator[] CreateAll(IReadOnlyList<CudaMemoryBackend> backends, bool checkedMode = false)
     {
@@ -68,9 +101,11 @@ public sealed unsafe class NcclCommunicator : ICommunicator
         LibraryGuard.RequireNccl();
         int count = backends.Count;
         int[] devices = [.. backends.Select(backend => backend.Device.Ordinal)];
-        if (devices.Distinct().Count() != count)
+        if (devices.Distinct().Count() != count && !AllowsSeveralRanksPerGpu)
         {
-            throw new ArgumentException($"Each rank needs its own GPU; the backends use devices {string.Join(", ", devices)}.", nameof(backends));
+            throw new ArgumentException(
+                $"Each rank needs its own GPU; the backends use devices {string.Join(", ", devices)}. NCCL {NcclVersion} "
+                + $"runs several ranks on one GPU only from {MultiRankPerGpuVersion} with NCCL_MULTI_RANK_GPU_ENABLE=1.", nameof(backends));
         }
 
         nint[] communicators = new nint[count];
@@ -80,7 +115,11 @@ public sealed unsafe class NcclCommunicator : ICommunicator
             Nccl.ncclCommInitAll(comms, count, list).ThrowIfFailed();
         }
 
-        return [.. Enumerable.Range(0, count).Select(rank => new NcclCommunicator(backends[rank], communicators[rank], rank, count, checkedMode))];
+        return [.. Enumerable.Range(0, count).Select(rank =>
+        {
+            var owned = new NcclCommunicatorHandle(communicators[rank], nonBlocking: false);
+            return new NcclCommunicator(backends[rank], owned, new NcclWatch(owned, rank, DefaultCollectiveTimeout), count, checkedMode);
+        })];
     }
 
     /// <summary>A new NCCL unique id (rank 0 makes it and shares it with the others before <see cref="Create(CudaMemoryBackend, int, int, ReadOnlySpan{byte}, bool)"/>).</summary>
@@ -91,7 +130,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
         return ((ReadOnlySpan<byte>)id).ToArray();
     }
 
-    /// <summary>Joins rank <paramref name="rank"/> of <paramref name="worldSize"/> to the communicator <paramref name="uniqueId"/> names (<c>ncclCommInitRank</c>).</summary>
+    /// <summary>Joins rank <paramref name="rank"/> of <paramref name="worldSize"/> to the communicator <paramref name="uniqueId"/> names (<c>ncclCommInitRankConfig</c>, non-blocking: a peer that never joins ends the start-up after <see cref="DefaultCollectiveTimeout"/> with a <see cref="CollectiveTimeoutException"/>).</summary>
     public static NcclCommunicator Create(CudaMemoryBackend backend, int rank, int worldSize, ReadOnlySpan<byte> uniqueId, bool checkedMode = false)
     {
         ArgumentNullException.ThrowIfNull(backend);
@@ -106,35 +145,56 @@ public sealed unsafe class NcclCommunicator : ICommunicator
             throw new ArgumentException($"An NCCL unique id is {NcclUniqueId.ByteCount} bytes, not {uniqueId.Length}.", nameof(uniqueId));
         }
 
-        LibraryGuard.RequireNccl();
-        NcclUniqueId id = default;
-        uniqueId.CopyTo(id);
-        backend.MakeCurrent();
-        Nccl.ncclCommInitRank(out nint communicator, worldSize, id, rank).ThrowIfFailed();
-        return new NcclCommunicator(backend, communicator, rank, worldSize, checkedMode);
+        return Join(backend, rank, worldSize, uniqueId, checkedMode, DefaultCollectiveTimeout);
     }
 
     /// <summary>
     /// Joins a one-process-per-GPU run described by <paramref name="environment"/>: rank 0 makes the unique id and
     /// serves it over TCP, the others fetch it; a peer that does not arrive within <paramref name="timeout"/> ends
-    /// the start-up with a <see cref="TimeoutException"/> on every rank that is waiting.
+    /// the start-up with a <see cref="TimeoutException"/> on every rank that is waiting; the NCCL start-up itself is
+    /// bounded by the same timeout.
     /// </summary>
     public static NcclCommunicator Create(CudaMemoryBackend backend, DistributedEnvironment environment, TimeSpan timeout, bool checkedMode = false)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        byte[] id;
-        if (environment.Rank == 0)
+        byte[] id = UniqueIdExchange.Run(environment, CreateUniqueId, timeout);
+        return Join(backend, environment.Rank, environment.WorldSize, id, checkedMode, timeout);
+    }
+
+    // ncclCommInitRankConfig with blocking = 0 returns at once; the start-up is then polled like any other wait,
+    // so a peer that never calls it ends this rank's start-up with an exception after the timeout.
+    private static NcclCommunicator Join(CudaMemoryBackend backend, int rank, int worldSize, ReadOnlySpan<byte> uniqueId, bool checkedMode, TimeSpan timeout)
+    {
+        LibraryGuard.RequireNccl();
+        NcclUniqueId id = default;
+        uniqueId.CopyTo(id);
+        ncclConfig_t config = ncclConfig_t.Initializer();
+        config.blocking = 0;
+        backend.MakeCurrent();
+        ncclResult_t started = Nccl.ncclCommInitRankConfig(out nint communicator, worldSize, id, rank, &config);
+        if (started is not (ncclResult_t.ncclSuccess or ncclResult_t.ncclInProgress) || communicator == 0)
         {
-            id = CreateUniqueId();
-            using var server = new UniqueIdServer(IPAddress.Any, environment.BootstrapPort, environment.WorldSize);
-            server.Serve(id, timeout);
-        }
-        else
-        {
-            id = UniqueIdClient.Fetch(environment.MasterAddress, environment.BootstrapPort, environment.Rank, timeout);
+            if (communicator != 0)
+            {
+                Nccl.ncclCommAbort(communicator);
+            }
+
+            throw NcclStatus.ToException(started, $"ncclCommInitRankConfig(rank {rank} of {worldSize}, non-blocking)");
         }
 
-        return Create(backend, environment.Rank, environment.WorldSize, id, checkedMode);
+        var owned = new NcclCommunicatorHandle(communicator, nonBlocking: true);
+        var watch = new NcclWatch(owned, rank, timeout);
+        HostWait.ForProgress(watch);
+        watch.Timeout = DefaultCollectiveTimeout;
+        try
+        {
+            return new NcclCommunicator(backend, owned, watch, worldSize, checkedMode);
+        }
+        catch
+        {
+            owned.Abort();
+            throw;
+        }
     }
 
     /// <inheritdoc/>
@@ -143,7 +203,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
         long count = Elements(send, type, nameof(send));
         RequireBytes(receive, send.ByteLength * WorldSize, nameof(receive), "WorldSize times send");
         Check(CollectiveKind.AllGather, type, ReduceOp.Sum, count, -1);
-        Nccl.ncclAllGather(send.Address, receive.Address, (nuint)count, DataType(type), Comm, Queue(stream)).ThrowIfFailed();
+        Enqueued(Nccl.ncclAllGather(send.Address, receive.Address, (nuint)count, DataType(type), Comm, Queue(stream)));
     }
 
     /// <inheritdoc/>
@@ -152,7 +212,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
         long count = Elements(receive, type, nameof(receive));
         RequireBytes(send, receive.ByteLength * WorldSize, nameof(send), "WorldSize times receive");
         Check(CollectiveKind.ReduceScatter, type, op, count, -1);
-        Nccl.ncclReduceScatter(send.Address, receive.Address, (nuint)count, DataType(type), Operation(op), Comm, Queue(stream)).ThrowIfFailed();
+        Enqueued(Nccl.ncclReduceScatter(send.Address, receive.Address, (nuint)count, DataType(type), Operation(op), Comm, Queue(stream)));
     }
 
     /// <inheritdoc/>
@@ -161,7 +221,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
         long count = Elements(send, type, nameof(send));
         RequireBytes(receive, send.ByteLength, nameof(receive), "send");
         Check(CollectiveKind.AllReduce, type, op, count, -1);
-        Nccl.ncclAllReduce(send.Address, receive.Address, (nuint)count, DataType(type), Operation(op), Comm, Queue(stream)).ThrowIfFailed();
+        Enqueued(Nccl.ncclAllReduce(send.Address, receive.Address, (nuint)count, DataType(type), Operation(op), Comm, Queue(stream)));
     }
 
     /// <inheritdoc/>
@@ -181,7 +241,7 @@ public sealed unsafe class NcclCommunicator : ICommunicator
 
         long count = Elements(buffer, type, nameof(buffer));
         Check(CollectiveKind.Broadcast, type, ReduceOp.Sum, count, root);
-        Nccl.ncclBroadcast(buffer.Address, buffer.Address, (nuint)count, DataType(type), root, Comm, Queue(stream)).ThrowIfFailed();
+        Enqueued(Nccl.ncclBroadcast(buffer.Address, buffer.Address, (nuint)count, DataType(type), root, Comm, Queue(stream)));
     }
 
     /// <inheritdoc/>
@@ -194,30 +254,43 @@ public sealed unsafe class NcclCommunicator : ICommunicator
     /// <inheritdoc/>
     public void Dispose()
     {
-        handle.Dispose();
-        completion.Dispose();
-        deviceScalars.Dispose();
-        hostScalars.Dispose();
+        _backend.HostWait.Detach(_watch);
+        _handle.Dispose();
+        _completion.Dispose();
+        _deviceScalars.Dispose();
+        _hostScalars.Dispose();
     }
 
-    private nint Comm => handle.DangerousGetHandle();
+    private nint Comm => _handle.DangerousGetHandle();
 
     private nint Queue(IStream? stream)
     {
-        ObjectDisposedException.ThrowIf(handle.IsClosed, this);
-        backend.MakeCurrent();
-        return backend.StreamHandle(stream);
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        _backend.MakeCurrent();
+        return _backend.StreamHandle(stream);
+    }
+
+    // A non-blocking communicator may answer a call with ncclInProgress; it must settle before the next one.
+    private void Enqueued(ncclResult_t result, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(result))] string call = "")
+    {
+        if (result == ncclResult_t.ncclInProgress)
+        {
+            HostWait.ForProgress(_watch);
+            return;
+        }
+
+        result.ThrowIfFailed(call);
     }
 
     private void Check(CollectiveKind kind, DType type, ReduceOp op, long elements, int root)
     {
-        long sequenceNumber = ++sequence;
+        var call = new CollectiveFingerprint(++_sequence, kind, elements, type, op, root);
+        _watch.Queued(call);
         if (!IsChecked)
         {
             return;
         }
 
-        var call = new CollectiveFingerprint(sequenceNumber, kind, elements, type, op, root);
         double fingerprint = NcclCollectiveFingerprint.Of(call);
 
         // One max-reduce of (f, -f) yields the largest and the smallest fingerprint: equal only when all ranks agree.
@@ -236,52 +309,34 @@ public sealed unsafe class NcclCommunicator : ICommunicator
     {
         int per = mine.Length;
         nuint bytes = (nuint)(per * WorldSize * sizeof(double));
-        using var device = backend.Allocate((long)bytes, MemoryLocation.Device);
-        using var host = backend.Allocate((long)bytes, MemoryLocation.Host);
+        using var device = _backend.Allocate((long)bytes, MemoryLocation.Device, MemoryCategory.Communication);
+        using var host = _backend.Allocate((long)bytes, MemoryLocation.Host, MemoryCategory.Communication);
         var staged = new Span<double>((void*)host.Address, per * WorldSize);
         mine.CopyTo(staged.Slice(Rank * per, per));
         nint queue = Queue(null);
         nint own = device.Address + Rank * per * sizeof(double);
         CudaDriver.cuMemcpyHtoDAsync((ulong)own, host.Address + Rank * per * sizeof(double), (nuint)(per * sizeof(double)), queue).ThrowIfFailed();
-        Nccl.ncclAllGather(own, device.Address, (nuint)per, ncclDataType_t.ncclFloat64, Comm, queue).ThrowIfFailed();
+        Enqueued(Nccl.ncclAllGather(own, device.Address, (nuint)per, ncclDataType_t.ncclFloat64, Comm, queue));
         CudaDriver.cuMemcpyDtoHAsync(host.Address, (ulong)device.Address, bytes, queue).ThrowIfFailed();
-        CudaDriver.cuEventRecord(completion.Handle, queue).ThrowIfFailed();
-        WaitOrAbort();
+        CudaDriver.cuEventRecord(_completion.Handle, queue).ThrowIfFailed();
+        _completion.Synchronize();
         return staged.ToArray();
     }
 
     private ReadOnlySpan<double> ReduceScalars(double first, double second, ReduceOp op, int count)
     {
         nint queue = Queue(null);
-        var host = new Span<double>((void*)hostScalars.Address, 2);
+        var host = new Span<double>((void*)_hostScalars.Address, 2);
         host[0] = first;
         host[1] = second;
-        var device = (ulong)deviceScalars.Address;
+        var device = (ulong)_deviceScalars.Address;
         nuint bytes = (nuint)(count * sizeof(double));
-        CudaDriver.cuMemcpyHtoDAsync(device, hostScalars.Address, bytes, queue).ThrowIfFailed();
-        Nccl.ncclAllReduce(deviceScalars.Address, deviceScalars.Address, (nuint)count, ncclDataType_t.ncclFloat64, Operation(op), Comm, queue).ThrowIfFailed();
-        CudaDriver.cuMemcpyDtoHAsync(hostScalars.Address, device, bytes, queue).ThrowIfFailed();
-        CudaDriver.cuEventRecord(completion.Handle, queue).ThrowIfFailed();
-        WaitOrAbort();
+        CudaDriver.cuMemcpyHtoDAsync(device, _hostScalars.Address, bytes, queue).ThrowIfFailed();
+        Enqueued(Nccl.ncclAllReduce(_deviceScalars.Address, _deviceScalars.Address, (nuint)count, ncclDataType_t.ncclFloat64, Operation(op), Comm, queue));
+        CudaDriver.cuMemcpyDtoHAsync(_hostScalars.Address, device, bytes, queue).ThrowIfFailed();
+        CudaDriver.cuEventRecord(_completion.Handle, queue).ThrowIfFailed();
+        _completion.Synchronize();
         return host[..count];
-    }
-
-    // Polls instead of blocking in cuEventSynchronize so that a failed peer, which NCCL reports as an
-    // asynchronous error, ends the wait with an exception rather than a hang.
-    private void WaitOrAbort()
-    {
-        var spinner = new SpinWait();
-        while (!completion.IsComplete)
-        {
-            Nccl.ncclCommGetAsyncError(Comm, out ncclResult_t asyncError).ThrowIfFailed();
-            if (asyncError != ncclResult_t.ncclSuccess && asyncError != ncclResult_t.ncclInProgress)
-            {
-                handle.Abort();
-                throw NcclStatus.ToException(asyncError, $"rank {Rank} waiting for a collective (communicator aborted)");
-            }
-
-            spinner.SpinOnce(sleep1Threshold: 64);
-        }
     }
 
     private static long Elements(BufferSlice slice, DType type, string name)

@@ -32,7 +32,7 @@ internal static class UniqueIdClient
             }
             catch (SocketException e)
             {
-                // A refused connect can fail just as the deadline passes; it is then the timeout, not a raw socket error.
+                // A refusal that lands just as the deadline passes is a timeout too, never a raw socket error.
                 lastError = e.SocketErrorCode;
                 if (deadline.IsCancellationRequested)
                 {

@@ -11,16 +11,16 @@ namespace Elixir.Collectives.Nccl;
 /// </summary>
 internal sealed class UniqueIdServer : IDisposable
 {
-    private readonly TcpListener listener;
-    private readonly int worldSize;
+    private readonly TcpListener _listener;
+    private readonly int _worldSize;
 
     internal UniqueIdServer(IPAddress address, int port, int worldSize)
     {
-        this.worldSize = worldSize;
-        listener = new TcpListener(address, port);
+        _worldSize = worldSize;
+        _listener = new TcpListener(address, port);
         try
         {
-            listener.Start(worldSize);
+            _listener.Start(_worldSize);
         }
         catch (SocketException e)
         {
@@ -29,24 +29,24 @@ internal sealed class UniqueIdServer : IDisposable
         }
     }
 
-    internal int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
+    internal int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     internal void Serve(ReadOnlySpan<byte> uniqueId, TimeSpan timeout)
     {
         byte[] id = uniqueId.ToArray();
-        var served = new bool[worldSize];
+        var served = new bool[_worldSize];
         served[0] = true;
         using var deadline = new CancellationTokenSource(timeout);
         try
         {
-            for (int remaining = worldSize - 1; remaining > 0;)
+            for (int remaining = _worldSize - 1; remaining > 0;)
             {
-                using TcpClient peer = listener.AcceptTcpClientAsync(deadline.Token).AsTask().GetAwaiter().GetResult();
+                using TcpClient peer = _listener.AcceptTcpClientAsync(deadline.Token).AsTask().GetAwaiter().GetResult();
                 int rank = ReadRank(peer, deadline.Token);
-                if (rank <= 0 || rank >= worldSize || served[rank])
+                if (rank <= 0 || rank >= _worldSize || served[rank])
                 {
                     throw new InvalidOperationException(
-                        $"NCCL bootstrap: a peer from {peer.Client.RemoteEndPoint} claims rank {rank}, which is {(served.ElementAtOrDefault(rank) ? "already served" : $"outside [1, {worldSize})")}.");
+                        $"NCCL bootstrap: a peer from {peer.Client.RemoteEndPoint} claims rank {rank}, which is {(served.ElementAtOrDefault(rank) ? "already served" : $"outside [1, {_worldSize})")}.");
                 }
 
                 peer.GetStream().WriteAsync(id, deadline.Token).AsTask().GetAwaiter().GetResult();
@@ -56,9 +56,9 @@ internal sealed class UniqueIdServer : IDisposable
         }
         catch (OperationCanceledException)
         {
-            int[] missing = [.. Enumerable.Range(0, worldSize).Where(rank => !served[rank])];
+            int[] missing = [.. Enumerable.Range(0, _worldSize).Where(rank => !served[rank])];
             throw new TimeoutException(
-                $"NCCL bootstrap: rank(s) {string.Join(", ", missing)} of {worldSize} did not reach rank 0 on port {Port} within {timeout.TotalSeconds:0.###} s.");
+                $"NCCL bootstrap: rank(s) {string.Join(", ", missing)} of {_worldSize} did not reach rank 0 on port {Port} within {timeout.TotalSeconds:0.###} s.");
         }
     }
 
@@ -75,5 +75,5 @@ internal sealed class UniqueIdServer : IDisposable
         return BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(4));
     }
 
-    public void Dispose() => listener.Dispose();
+    public void Dispose() => _listener.Dispose();
 }

@@ -17,29 +17,29 @@ public sealed unsafe class CudaKernels : IKernels, IDisposable
     private const uint BlockSize = 256;
 
     // Fixed, not derived from the device, so the sum of squares adds in the same order on every GPU.
-    private const int SumOfSquaresBlocks = 256;
+    private const int SumOfSquaresBlocks = Chunks.ReduceStatistics.PartialSums;
 
-    private readonly CudaMemoryBackend backend;
-    private readonly KernelModule[] modules;
-    private readonly nint scale, cast, nonFinite, sumOfSquares, adam, sgd;
-    private readonly NativeBuffer deviceScratch, hostScratch;
-    private readonly uint maxGrid;
+    private readonly CudaMemoryBackend _backend;
+    private readonly KernelModule[] _modules;
+    private readonly nint _scale, _cast, _nonFinite, _sumOfSquares, _adam, _sgd;
+    private readonly NativeBuffer _deviceScratch, _hostScratch;
+    private readonly uint _maxGrid;
 
     /// <summary>Loads the kernels into <paramref name="backend"/>'s device.</summary>
     public CudaKernels(CudaMemoryBackend backend)
     {
         ArgumentNullException.ThrowIfNull(backend);
-        this.backend = backend;
-        modules = [.. KernelSources.Names.Select(name => new KernelModule(backend.Device, name))];
-        scale = modules[0].Function("elixir_scale");
-        cast = modules[1].Function("elixir_cast");
-        nonFinite = modules[2].Function("elixir_nonfinite");
-        sumOfSquares = modules[3].Function("elixir_sumsq");
-        adam = modules[4].Function("elixir_adam");
-        sgd = modules[5].Function("elixir_sgd");
-        deviceScratch = backend.Allocate(SumOfSquaresBlocks * sizeof(double), MemoryLocation.Device, MemoryCategory.Staging);
-        hostScratch = backend.Allocate(SumOfSquaresBlocks * sizeof(double), MemoryLocation.Host, MemoryCategory.Staging);
-        maxGrid = (uint)backend.Device.MultiprocessorCount * 16;
+        _backend = backend;
+        _modules = [.. KernelSources.Names.Select(name => new KernelModule(backend.Device, name))];
+        _scale = Function("scale");
+        _cast = Function("cast");
+        _nonFinite = Function("nonfinite");
+        _sumOfSquares = Function("sumsq");
+        _adam = Function("adam");
+        _sgd = Function("sgd");
+        _deviceScratch = backend.Allocate(SumOfSquaresBlocks * sizeof(double), MemoryLocation.Device, MemoryCategory.Staging);
+        _hostScratch = backend.Allocate(SumOfSquaresBlocks * sizeof(double), MemoryLocation.Host, MemoryCategory.Staging);
+        _maxGrid = (uint)backend.Device.MultiprocessorCount * 16;
     }
 
     /// <inheritdoc/>
@@ -49,7 +49,7 @@ public sealed unsafe class CudaKernels : IKernels, IDisposable
         nint pointer = data.Address;
         int typeCode = (int)type;
         void** arguments = stackalloc void*[] { &pointer, &typeCode, &factor, &count };
-        Launch(scale, Grid(count), stream, arguments);
+        Launch(_scale, Grid(count), stream, arguments);
     }
 
     /// <inheritdoc/>
@@ -59,52 +59,76 @@ public sealed unsafe class CudaKernels : IKernels, IDisposable
         RequireCount(destination, destinationType, count, nameof(destination));
         if (sourceType == destinationType)
         {
-            backend.Copy(destination, source, stream);
+            _backend.Copy(destination, source, stream);
             return;
         }
 
         nint from = source.Address, to = destination.Address;
         int fromType = (int)sourceType, toType = (int)destinationType;
         void** arguments = stackalloc void*[] { &from, &fromType, &to, &toType, &count };
-        Launch(cast, Grid(count), stream, arguments);
+        Launch(_cast, Grid(count), stream, arguments);
     }
 
     /// <inheritdoc/>
     public bool HasNonFinite(BufferSlice data, DType type, IStream? stream = null)
     {
         ulong count = Count(data, type, nameof(data));
-        nint queue = backend.StreamHandle(stream);
-        var flag = (ulong)deviceScratch.Address;
-        backend.MakeCurrent();
+        nint queue = _backend.StreamHandle(stream);
+        var flag = (ulong)_deviceScratch.Address;
+        _backend.MakeCurrent();
         CudaDriver.cuMemsetD8Async(flag, 0, sizeof(uint), queue).ThrowIfFailed();
         nint pointer = data.Address;
         int typeCode = (int)type;
         void** arguments = stackalloc void*[] { &pointer, &typeCode, &count, &flag };
-        Launch(nonFinite, Grid(count), stream, arguments);
-        CudaDriver.cuMemcpyDtoHAsync(hostScratch.Address, flag, sizeof(uint), queue).ThrowIfFailed();
-        CudaDriver.cuStreamSynchronize(queue).ThrowIfFailed();
-        return *(uint*)hostScratch.Address != 0;
+        Launch(_nonFinite, Grid(count), stream, arguments);
+        CudaDriver.cuMemcpyDtoHAsync(_hostScratch.Address, flag, sizeof(uint), queue).ThrowIfFailed();
+        _backend.StreamOf(stream).Synchronize();
+        return *(uint*)_hostScratch.Address != 0;
     }
 
     /// <inheritdoc/>
     public double SumOfSquares(BufferSlice data, DType type, IStream? stream = null)
     {
         ulong count = Count(data, type, nameof(data));
-        nint queue = backend.StreamHandle(stream);
+        nint queue = _backend.StreamHandle(stream);
         nint pointer = data.Address;
         int typeCode = (int)type;
-        var partials = (ulong)deviceScratch.Address;
+        var partials = (ulong)_deviceScratch.Address;
         void** arguments = stackalloc void*[] { &pointer, &typeCode, &count, &partials };
-        Launch(sumOfSquares, SumOfSquaresBlocks, stream, arguments);
-        CudaDriver.cuMemcpyDtoHAsync(hostScratch.Address, partials, SumOfSquaresBlocks * sizeof(double), queue).ThrowIfFailed();
-        CudaDriver.cuStreamSynchronize(queue).ThrowIfFailed();
+        Launch(_sumOfSquares, SumOfSquaresBlocks, stream, arguments);
+        CudaDriver.cuMemcpyDtoHAsync(_hostScratch.Address, partials, SumOfSquaresBlocks * sizeof(double), queue).ThrowIfFailed();
+        _backend.StreamOf(stream).Synchronize();
         double sum = 0;
-        foreach (double partial in new ReadOnlySpan<double>((void*)hostScratch.Address, SumOfSquaresBlocks))
+        foreach (double partial in new ReadOnlySpan<double>((void*)_hostScratch.Address, SumOfSquaresBlocks))
         {
             sum += partial;
         }
 
         return sum;
+    }
+
+    /// <inheritdoc/>
+    public void AccumulateNonFinite(BufferSlice data, DType type, BufferSlice flag, IStream? stream = null)
+    {
+        ulong count = Count(data, type, nameof(data));
+        RequireBytes(flag, sizeof(uint), nameof(flag));
+        nint pointer = data.Address;
+        int typeCode = (int)type;
+        var target = (ulong)flag.Address;
+        void** arguments = stackalloc void*[] { &pointer, &typeCode, &count, &target };
+        Launch(_nonFinite, Grid(count), stream, arguments);
+    }
+
+    /// <inheritdoc/>
+    public void QueueSumOfSquares(BufferSlice data, DType type, BufferSlice partials, IStream? stream = null)
+    {
+        ulong count = Count(data, type, nameof(data));
+        RequireBytes(partials, SumOfSquaresBlocks * sizeof(double), nameof(partials));
+        nint pointer = data.Address;
+        int typeCode = (int)type;
+        var target = (ulong)partials.Address;
+        void** arguments = stackalloc void*[] { &pointer, &typeCode, &count, &target };
+        Launch(_sumOfSquares, SumOfSquaresBlocks, stream, arguments);
     }
 
     /// <inheritdoc/>
@@ -137,7 +161,7 @@ public sealed unsafe class CudaKernels : IKernels, IDisposable
             &m, &first, &second, &g, &gType, &p, &pType, &count,
             &lr, &beta1, &beta2, &epsilon, &decay, &decoupled, &stepSize, &correction2Sqrt, &gradientScale,
         };
-        Launch(adam, Grid(count), stream, arguments);
+        Launch(_adam, Grid(count), stream, arguments);
     }
 
     /// <inheritdoc/>
@@ -166,26 +190,29 @@ public sealed unsafe class CudaKernels : IKernels, IDisposable
             &m, &buffer, &g, &gType, &p, &pType, &count,
             &lr, &factor, &dampening, &decay, &nesterov, &firstStep, &gradientScale,
         };
-        Launch(sgd, Grid(count), stream, arguments);
+        Launch(_sgd, Grid(count), stream, arguments);
     }
 
     /// <inheritdoc/>
     public void Dispose()
     {
-        deviceScratch.Dispose();
-        hostScratch.Dispose();
-        foreach (KernelModule module in modules)
+        _deviceScratch.Dispose();
+        _hostScratch.Dispose();
+        foreach (KernelModule module in _modules)
         {
             module.Dispose();
         }
     }
 
-    private uint Grid(ulong count) => (uint)Math.Clamp((count + BlockSize - 1) / BlockSize, 1, maxGrid);
+    // Each file NAME.cu defines one entry point, elixir_NAME.
+    private nint Function(string kernel) => _modules[KernelSources.IndexOf(kernel)].Function("elixir_" + kernel);
+
+    private uint Grid(ulong count) => (uint)Math.Clamp((count + BlockSize - 1) / BlockSize, 1, _maxGrid);
 
     private void Launch(nint function, uint grid, IStream? stream, void** arguments)
     {
-        backend.MakeCurrent();
-        CudaDriver.cuLaunchKernel(function, grid, 1, 1, BlockSize, 1, 1, 0, backend.StreamHandle(stream), arguments, null).ThrowIfFailed();
+        _backend.MakeCurrent();
+        CudaDriver.cuLaunchKernel(function, grid, 1, 1, BlockSize, 1, 1, 0, _backend.StreamHandle(stream), arguments, null).ThrowIfFailed();
     }
 
     private static ulong Count(BufferSlice slice, DType type, string name)
@@ -205,6 +232,14 @@ public sealed unsafe class CudaKernels : IKernels, IDisposable
         if (actual != count)
         {
             throw new ArgumentException($"{name} holds {actual} {type} elements; the call works on {count}.", name);
+        }
+    }
+
+    private static void RequireBytes(BufferSlice slice, int bytes, string name)
+    {
+        if (slice.ByteLength != bytes)
+        {
+            throw new ArgumentException($"{name} holds {slice.ByteLength} bytes; the kernel writes {bytes}.", name);
         }
     }
 

@@ -12,8 +12,20 @@ internal static class KernelSources
 {
     internal const string StampPrefix = "// source-sha256 ";
 
-    /// <summary>The kernel files, one module each, as named in <c>kernels/</c>.</summary>
+    /// <summary>The kernel files, one module each, as named in <c>Kernels/Cuda/Sources/</c>.</summary>
     internal static readonly string[] Names = ["scale", "cast", "nonfinite", "sumsq", "adam", "sgd"];
+
+    /// <summary>
+    /// Where kernel file <paramref name="kernel"/> is in <see cref="Names"/>, so callers look kernels up by name
+    /// and a reordered list cannot swap them; throws naming the files when there is none.
+    /// </summary>
+    internal static int IndexOf(string kernel)
+    {
+        int index = Array.IndexOf(Names, kernel);
+        return index >= 0
+            ? index
+            : throw new ArgumentException($"There is no kernel file '{kernel}'; the kernel files are {string.Join(", ", Names)}.", nameof(kernel));
+    }
 
     internal static byte[] Read(string fileName)
     {

@@ -85,6 +85,24 @@ public sealed class HostKernels : IKernels
     }
 
     /// <inheritdoc/>
+    public void AccumulateNonFinite(BufferSlice data, DType type, BufferSlice flag, IStream? stream = null)
+    {
+        Span<uint> target = FlagOf(flag);
+        if (HasNonFinite(data, type, stream))
+        {
+            target[0] = 1;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void QueueSumOfSquares(BufferSlice data, DType type, BufferSlice partials, IStream? stream = null)
+    {
+        Span<double> target = PartialsOf(partials);
+        target.Clear();
+        target[0] = SumOfSquares(data, type, stream);
+    }
+
+    /// <inheritdoc/>
     public void Adam(
         BufferSlice master, BufferSlice expAvg, BufferSlice expAvgSq,
         BufferSlice gradient, DType gradientType,
@@ -216,4 +234,13 @@ public sealed class HostKernels : IKernels
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowBadStep(int step) =>
         throw new ArgumentOutOfRangeException(nameof(AdamParameters.Step), step, "Adam step numbers start at 1.");
+
+    private static Span<uint> FlagOf(BufferSlice flag) => flag.ByteLength == sizeof(uint)
+        ? flag.AsSpan<uint>()
+        : throw new ArgumentException($"An overflow flag is {sizeof(uint)} bytes, not {flag.ByteLength}.", nameof(flag));
+
+    private static Span<double> PartialsOf(BufferSlice partials) => partials.ByteLength == Chunks.ReduceStatistics.PartialSums * sizeof(double)
+        ? partials.AsSpan<double>()
+        : throw new ArgumentException(
+            $"Partial sums of squares take {Chunks.ReduceStatistics.PartialSums * sizeof(double)} bytes, not {partials.ByteLength}.", nameof(partials));
 }

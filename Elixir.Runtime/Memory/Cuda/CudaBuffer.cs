@@ -6,32 +6,43 @@ namespace Elixir.Memory.Cuda;
 /// <summary>A device or pinned host allocation of a <see cref="CudaMemoryBackend"/>.</summary>
 internal sealed class CudaBuffer : NativeBuffer
 {
-    private readonly SafeHandle memory;
-    private readonly CudaMemoryBackend owner;
-    private readonly nint address;
+    private readonly SafeHandle _memory;
+    private readonly CudaMemoryBackend _owner;
+    private readonly nint _address;
 
     internal CudaBuffer(CudaMemoryBackend owner, SafeHandle memory, long byteLength, MemoryLocation location, MemoryCategory category)
         : base(byteLength, location, category)
     {
-        this.owner = owner;
-        this.memory = memory;
-        address = memory.DangerousGetHandle();
+        _owner = owner;
+        _memory = memory;
+        _address = _memory.DangerousGetHandle();
     }
 
     /// <inheritdoc/>
-    public override nint Address => address;
+    public override nint Address => _address;
 
     /// <inheritdoc/>
-    public override bool IsDisposed => memory.IsClosed;
+    public override bool IsHostAddressable => Location == MemoryLocation.Host;
+
+    /// <inheritdoc/>
+    public override bool IsDisposed => _memory.IsClosed;
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)
     {
-        if (disposing && !memory.IsClosed)
+        if (disposing && !_memory.IsClosed)
         {
-            owner.MakeCurrent();
-            memory.Dispose();
-            owner.OnFreed(this);
+            _owner.MakeCurrent();
+            _owner.BeforeFree();
+            try
+            {
+                _memory.Dispose();
+            }
+            finally
+            {
+                // Counted as freed even when the driver refused: the handle is closed and never freed again.
+                _owner.OnFreed(this);
+            }
         }
     }
 }

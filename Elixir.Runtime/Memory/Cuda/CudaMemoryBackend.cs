@@ -12,8 +12,9 @@ namespace Elixir.Memory.Cuda;
 /// </summary>
 public sealed class CudaMemoryBackend : IMemoryBackend
 {
-    private readonly CudaStream defaultStream;
-    private int liveBuffers;
+    private readonly CudaStream _defaultStream;
+    private readonly List<CudaStream> _streams = [];
+    private int _liveBuffers;
 
     /// <summary>Creates the backend on <paramref name="device"/>; the device stays owned by the caller.</summary>
     public CudaMemoryBackend(CudaDevice device)
@@ -21,7 +22,8 @@ public sealed class CudaMemoryBackend : IMemoryBackend
         ArgumentNullException.ThrowIfNull(device);
         Device = device;
         Counters = new MemoryCounters(Name);
-        defaultStream = new CudaStream(device);
+        _defaultStream = new CudaStream(device, HostWait, Forget);
+        _streams.Add(_defaultStream);
     }
 
     /// <summary>The device the backend allocates on.</summary>
@@ -30,14 +32,17 @@ public sealed class CudaMemoryBackend : IMemoryBackend
     /// <inheritdoc/>
     public string Name => $"cuda:{Device.Ordinal}";
 
-    /// <inheritdoc/>
-    public IStream DefaultStream => defaultStream;
+    /// <summary>How the host waits on this backend's streams and events; communicators attach to it.</summary>
+    internal HostWait HostWait { get; } = new();
 
     /// <inheritdoc/>
     public MemoryCounters Counters { get; }
 
     /// <inheritdoc/>
-    public int LiveBuffers => Volatile.Read(ref liveBuffers);
+    public IStream DefaultStream => _defaultStream;
+
+    /// <inheritdoc/>
+    public int LiveBuffers => Volatile.Read(ref _liveBuffers);
 
     /// <inheritdoc/>
     public NativeBuffer Allocate(long byteLength, MemoryLocation location, MemoryCategory category = MemoryCategory.Other)
@@ -53,17 +58,17 @@ public sealed class CudaMemoryBackend : IMemoryBackend
         {
             CUresult result = CudaDriver.cuMemAlloc(out ulong pointer, size);
             ThrowIfAllocationFailed(result, byteLength, location, category);
-            memory = new DeviceMemoryHandle(Device.Context, (nint)pointer);
+            memory = new DeviceMemoryHandle(Device.Lifetime, (nint)pointer);
         }
         else
         {
             CUresult result = CudaDriver.cuMemHostAlloc(
                 out nint pointer, size, CudaDriver.CU_MEMHOSTALLOC_PORTABLE | CudaDriver.CU_MEMHOSTALLOC_DEVICEMAP);
             ThrowIfAllocationFailed(result, byteLength, location, category);
-            memory = new PinnedHostMemoryHandle(Device.Context, pointer);
+            memory = new PinnedHostMemoryHandle(Device.Lifetime, pointer);
         }
 
-        Interlocked.Increment(ref liveBuffers);
+        Interlocked.Increment(ref _liveBuffers);
         return new CudaBuffer(this, memory, byteLength, location, category);
     }
 
@@ -119,34 +124,76 @@ public sealed class CudaMemoryBackend : IMemoryBackend
             return;
         }
 
-        // Pinned host memory is filled by the CPU once the stream's earlier work on it has finished.
-        (stream ?? defaultStream).Synchronize();
-        destination.AsSpan<byte>().Fill(value);
+        // Pinned host memory is filled by the CPU once the stream's earlier work on it has finished. NativeMemory.Fill
+        // takes a native length, so buffers above 2 GiB fill whole (a Span's length is an int).
+        StreamOf(stream).Synchronize();
+        unsafe
+        {
+            NativeMemory.Fill((void*)destination.Address, (nuint)destination.ByteLength, value);
+        }
     }
 
     /// <inheritdoc/>
-    public IStream CreateStream() => new CudaStream(Device);
+    public IStream CreateStream()
+    {
+        var stream = new CudaStream(Device, HostWait, Forget);
+        lock (_streams)
+        {
+            _streams.Add(stream);
+        }
+
+        return stream;
+    }
 
     /// <inheritdoc/>
-    public IEvent CreateEvent() => new CudaEvent(Device);
+    public IEvent CreateEvent() => new CudaEvent(Device, HostWait);
 
     /// <summary>An event that records timestamps, for measuring work between two of them.</summary>
-    internal CudaEvent CreateTimedEvent() => new(Device, timed: true);
+    internal CudaEvent CreateTimedEvent() => new(Device, HostWait, timed: true);
 
     /// <inheritdoc/>
     public long BytesAllocated(MemoryLocation location) => Counters.Live(location);
 
     /// <inheritdoc/>
-    public void Dispose() => defaultStream.Dispose();
+    public void Dispose() => _defaultStream.Dispose();
 
     internal void MakeCurrent() => Device.MakeCurrent();
 
-    internal nint StreamHandle(IStream? stream) => stream is null ? defaultStream.Handle : CudaStream.From(stream).Handle;
+    internal nint StreamHandle(IStream? stream) => StreamOf(stream).Handle;
+
+    internal CudaStream StreamOf(IStream? stream) => stream is null ? _defaultStream : CudaStream.From(stream);
+
+    /// <summary>
+    /// Waits for every stream of the backend before a buffer is freed: <c>cuMemFree</c> and <c>cuMemFreeHost</c>
+    /// may return while queued work still reads or writes the memory (CUDA 13 documents that they "may" synchronize).
+    /// Frees happen at set-up and teardown, never in a training step, so the wait costs nothing there.
+    /// </summary>
+    internal void BeforeFree()
+    {
+        CudaStream[] live;
+        lock (_streams)
+        {
+            live = [.. _streams];
+        }
+
+        foreach (CudaStream stream in live)
+        {
+            stream.Synchronize();
+        }
+    }
 
     internal void OnFreed(CudaBuffer buffer)
     {
         Counters.Release(buffer.ByteLength, buffer.Location, buffer.Category);
-        Interlocked.Decrement(ref liveBuffers);
+        Interlocked.Decrement(ref _liveBuffers);
+    }
+
+    private void Forget(CudaStream stream)
+    {
+        lock (_streams)
+        {
+            _streams.Remove(stream);
+        }
     }
 
     private void ThrowIfAllocationFailed(CUresult result, long byteLength, MemoryLocation location, MemoryCategory category)
