@@ -193,6 +193,13 @@ if [ -f "$work/ratios.json" ]; then
 fi
 log "benchmarks: exit $bench_code in ${bench_seconds} s; ratios ${benchmarks}"
 
+# The same sample GPT-2 in PyTorch eager on this GPU, for the tokens/s ratio against `elixir train --device cuda`.
+if python3 -c 'import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
+    echo "== PyTorch reference (Elixir.Benchmarks/PyTorch/gpt2_reference.py)" >>"$bench_log"
+    timeout -k 5 120 python3 Elixir.Benchmarks/PyTorch/gpt2_reference.py --dtype fp32 --steps 30 >>"$bench_log" 2>&1 \
+        || log "PyTorch reference: exit $? (see benchmarks.log)"
+fi
+
 status=passed
 reason="Every GPU test class finished without a failure."
 if [ "$any_bad" -ne 0 ]; then status=failed; reason="A GPU test class failed, hung or crashed; see classes and tests.log."
