@@ -30,6 +30,10 @@ internal static class TrainCommand
     private static readonly Option<int> s_checkpointEvery = new("--checkpoint-every") { Description = "Also save a checkpoint every N steps (needs --checkpoint-dir)" };
     private static readonly Option<bool> s_consolidated = new("--consolidated") { Description = "Save one consolidated file instead of one shard per rank" };
     private static readonly Option<bool> s_resume = new("--resume") { Description = "Resume from the checkpoint in --checkpoint-dir (saved on any number of ranks)" };
+    private static readonly Option<string> s_initFrom = new("--init-from")
+    {
+        Description = "Start from the parameters in this safetensors file (Hugging Face GPT-2 names, F32/F16/BF16), e.g. from save_pretrained",
+    };
     private static readonly Option<int> s_channels = new("--channels") { Description = "Model width C", DefaultValueFactory = _ => s_defaults.Channels };
     private static readonly Option<int> s_layers = new("--layers") { Description = "Transformer blocks L", DefaultValueFactory = _ => s_defaults.Layers };
     private static readonly Option<int> s_heads = new("--heads") { Description = "Attention heads H (must divide C)", DefaultValueFactory = _ => s_defaults.Heads };
@@ -51,7 +55,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train the sample GPT-2 character model over in-process ranks.")
         {
             s_ranks, s_dtype, s_offload, s_prefetch, s_steps, s_batch, s_accumulation, s_lr, s_clip, s_seed, s_logEvery, s_corpus, s_verify,
-            s_checkpointDir, s_checkpointEvery, s_consolidated, s_resume,
+            s_checkpointDir, s_checkpointEvery, s_consolidated, s_resume, s_initFrom,
             s_channels, s_layers, s_heads, s_sequenceLength, s_deviceMemory, s_chunkSize, s_json, s_device, s_model,
         };
         command.SetAction(Run);
@@ -145,6 +149,12 @@ internal static class TrainCommand
             throw new CliException(ExitCodes.Usage, $"{option} needs --checkpoint-dir.");
         }
 
+        string? initFrom = result.GetValue(s_initFrom);
+        if (initFrom is not null && resume)
+        {
+            throw new CliException(ExitCodes.Usage, "--init-from and --resume both set the starting parameters; give one.");
+        }
+
         return new TrainSettings
         {
             Ranks = ranks,
@@ -169,6 +179,7 @@ internal static class TrainCommand
             CheckpointEvery = checkpointEvery,
             Consolidated = result.GetValue(s_consolidated),
             Resume = resume,
+            InitFrom = initFrom,
             DeviceMemoryBytes = MemorySizeOption.Parse(result.GetValue(s_deviceMemory), s_deviceMemory.Name),
             ChunkSize = result.GetValue(s_chunkSize) is long chunk && chunk <= 0
                 ? throw new CliException(ExitCodes.Usage, $"--chunk-size must be positive, got {chunk}.")

@@ -77,6 +77,9 @@ internal sealed record TrainSettings
     /// <summary>Load the checkpoint in <see cref="CheckpointDirectory"/> before training.</summary>
     public bool Resume { get; init; }
 
+    /// <summary>A safetensors file of parameters under their Hugging Face names to start from, or null.</summary>
+    public string? InitFrom { get; init; }
+
     /// <summary>Save checkpoints to <see cref="CheckpointDirectory"/> (false for the verifying run, which only reads).</summary>
     public bool SaveCheckpoints => CheckpointDirectory is not null && !ReadOnlyCheckpoints;
 

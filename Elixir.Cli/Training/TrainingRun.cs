@@ -27,6 +27,13 @@ internal static class TrainingRun
     /// <summary>The file-name prefix of the checkpoints <c>elixir train</c> writes and resumes from.</summary>
     public const string CheckpointPrefix = "gpt2-char";
 
+    /// <summary>
+    /// The causal masks <c>transformers</c>' GPT-2 keeps beside its parameters in older files
+    /// (<c>h.N.attn.bias</c>, <c>h.N.attn.masked_bias</c>): not weights, so <c>--init-from</c> skips them.
+    /// </summary>
+    public static bool IsHuggingFaceBuffer(string name) =>
+        name.EndsWith(".attn.bias", StringComparison.Ordinal) || name.EndsWith(".attn.masked_bias", StringComparison.Ordinal);
+
     /// <summary>Overflowing steps in a row after which the run gives up.</summary>
     public const int MaxSkippedInARow = 50;
 
@@ -100,6 +107,10 @@ internal static class TrainingRun
         if (settings.Resume)
         {
             engine.LoadCheckpoint(settings.CheckpointDirectory!, CheckpointPrefix);
+        }
+        else if (settings.InitFrom is { } initFrom)
+        {
+            engine.LoadParameters(initFrom, IsHuggingFaceBuffer);
         }
 
         int firstStep = engine.StepCount;

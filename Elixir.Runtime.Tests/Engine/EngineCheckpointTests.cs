@@ -61,7 +61,7 @@ public sealed class EngineCheckpointTests
         using var before = SafetensorsFile.Open(Path.Combine(directory.Path, "before.safetensors"));
         using var after = SafetensorsFile.Open(Path.Combine(directory.Path, "after.safetensors"));
         Assert.Equal(before.Header.Tensors.Select(t => (t.Name, string.Join(",", t.Shape))), after.Header.Tensors.Select(t => (t.Name, string.Join(",", t.Shape))));
-        Assert.Contains(before.Header.Tensors, t => t.Name == "optimizer.exp_avg_sq.transformer.h.1.MlpFcWeight" && t.Shape.SequenceEqual([16L, 64L]));
+        Assert.Contains(before.Header.Tensors, t => t.Name == "optimizer.exp_avg_sq.transformer.h.1.mlp.c_fc.weight" && t.Shape.SequenceEqual([16L, 64L]));
         foreach (var tensor in before.Header.Tensors)
         {
             var expected = new byte[tensor.ByteLength];

@@ -27,7 +27,7 @@ public sealed class ExternalNameTests
 
         Assert.Equal(HuggingFaceBlockNames, block.Slots.ToArray().Select(s => s.ExternalName));
         Assert.Equal(["wte.weight", "wpe.weight"], embeddings.Slots.ToArray().Select(s => s.ExternalName));
-        Assert.Equal(["ln_f.weight", "ln_f.bias"], finalNorm.Slots.ToArray().Select(s => s.ExternalName));
+        Assert.Equal(["weight", "bias"], finalNorm.Slots.ToArray().Select(s => s.ExternalName));
         Assert.Equal("AttnQkvWeight", block[2].Name);
         Assert.Equal(2, block.IndexOfExternalName("attn.c_attn.weight"));
         Assert.Equal(-1, block.IndexOfExternalName("AttnQkvWeight"));

@@ -41,7 +41,7 @@ internal sealed class EngineCheckpoints
     public IReadOnlyDictionary<string, float[]> GatherParameters()
     {
         var result = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        foreach (var (name, _, data) in GatherWhole(includeState: false))
+        foreach (var (name, _, _, data) in GatherWhole(includeState: false))
         {
             result[name] = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(data.Span).ToArray();
         }
@@ -64,7 +64,7 @@ internal sealed class EngineCheckpoints
                 {
                     Directory.CreateDirectory(directory);
                     ConsolidatedCheckpoint.Save(ConsolidatedPath(directory, prefix),
-                        pieces.Select(p => new ShardData(Whole(p.Name, p.Shape), p.Data)), metadata);
+                        pieces.Select(p => new ShardData(Whole(p.ExternalName, p.Shape), p.Data)), metadata);
                 }
             }, "save the consolidated checkpoint");
             return;
@@ -119,7 +119,8 @@ internal sealed class EngineCheckpoints
 
             if (hasConsolidated)
             {
-                metadata = ConsolidatedCheckpoint.Load(consolidated, targets);
+                metadata = ConsolidatedCheckpoint.Load(consolidated,
+                    slices.Select((s, i) => new ShardTarget(s.Shard with { Name = s.ExternalName }, buffers[i])).ToList());
             }
             else if (hasIndex)
             {
@@ -145,6 +146,45 @@ internal sealed class EngineCheckpoints
         if (scaler is { } state)
         {
             _optimizer.Scaler!.Restore(state);
+        }
+
+        foreach (var chunk in _chunks)
+        {
+            chunk.RefreshFromMaster();
+        }
+    }
+
+    /// <summary>Sets the parameters from a file of whole tensors; see <see cref="TrainingEngine.LoadParameters"/>.</summary>
+    public void LoadParameters(string path, Func<string, bool> ignorable)
+    {
+        if (_optimizer.MicroBatches != 0 || _chunks.Any(c => c.IsGathered))
+        {
+            throw new EngineUsageException(
+                $"LoadParameters with {_optimizer.MicroBatches} accumulated micro-batches or gathered chunks; load between optimizer steps, before any pass.");
+        }
+
+        var expected = _model.Model.Instances
+            .SelectMany(i => Enumerable.Range(0, i.Table.Count).Select(t => (i.ExternalNames[t], i.Table[t].Shape)))
+            .ToList();
+        var slices = ShardSlices(includeState: false).ToList();
+        var buffers = new byte[slices.Count][];
+        _communicator.Agreed(_backend, () =>
+        {
+            // A consolidated checkpoint also holds the optimizer state; only its parameters are taken.
+            var values = ParameterFile.Read(path, expected, n => n.StartsWith("optimizer.", StringComparison.Ordinal) || ignorable(n));
+            for (int i = 0; i < slices.Count; i++)
+            {
+                var shard = slices[i].Shard;
+                var part = values[slices[i].ExternalName].AsSpan((int)shard.Start, (int)(shard.End - shard.Start));
+                buffers[i] = System.Runtime.InteropServices.MemoryMarshal.AsBytes(part).ToArray();
+            }
+
+            CheckpointValues.RequireFinite(path, slices.ConvertAll(s => s.Shard with { Name = s.ExternalName }), buffers);
+        }, "load the parameters");
+
+        for (int i = 0; i < slices.Count; i++)
+        {
+            WriteBytes(slices[i].Source, buffers[i]);
         }
 
         foreach (var chunk in _chunks)
@@ -205,30 +245,36 @@ internal sealed class EngineCheckpoints
         return (step, state);
     }
 
-    /// <summary>Every piece of this rank's shards: a slice of a tensor, named and placed in the tensor, and where it lives.</summary>
-    private IEnumerable<(TensorShard Shard, BufferSlice Source)> ShardSlices()
+    /// <summary>
+    /// Every piece of this rank's shards: a slice of a tensor, named and placed in the tensor, its name in consolidated
+    /// checkpoints, and where it lives.
+    /// </summary>
+    private IEnumerable<(TensorShard Shard, string ExternalName, BufferSlice Source)> ShardSlices(bool includeState = true)
     {
         var masters = _optimizer.Masters;
-        foreach (var (kind, shardOf) in _optimizer.StateKinds(includeState: true))
+        foreach (var (kind, shardOf) in _optimizer.StateKinds(includeState))
         {
             for (int c = 0; c < masters.Count; c++)
             {
                 var shard = masters[c].Shard;
                 foreach (var (tensor, begin, end) in ShardOptimizer.ShardOverlaps(masters[c]))
                 {
-                    var (name, shape) = _model.Describe(tensor.Counter, tensor.Index);
+                    var (name, externalName, shape) = _model.Describe(tensor.Counter, tensor.Index);
                     var piece = new TensorShard(kind + name, shape, DType.Float32, begin - tensor.Offset, end - tensor.Offset);
-                    yield return (piece, shardOf(c).Slice((begin - shard.Begin) * sizeof(float), (end - begin) * sizeof(float)));
+                    yield return (piece, kind + externalName, shardOf(c).Slice((begin - shard.Begin) * sizeof(float), (end - begin) * sizeof(float)));
                 }
             }
         }
     }
 
-    /// <summary>All-gathers every chunk's fp32 state and cuts it into whole tensors (every rank takes part).</summary>
-    private List<(string Name, ImmutableArray<long> Shape, ReadOnlyMemory<byte> Data)> GatherWhole(bool includeState)
+    /// <summary>
+    /// All-gathers every chunk's fp32 state and cuts it into whole tensors, each with its full and external name
+    /// (every rank takes part).
+    /// </summary>
+    private List<(string Name, string ExternalName, ImmutableArray<long> Shape, ReadOnlyMemory<byte> Data)> GatherWhole(bool includeState)
     {
         var masters = _optimizer.Masters;
-        var result = new List<(string, ImmutableArray<long>, ReadOnlyMemory<byte>)>();
+        var result = new List<(string, string, ImmutableArray<long>, ReadOnlyMemory<byte>)>();
         foreach (var (kind, shardOf) in _optimizer.StateKinds(includeState))
         {
             for (int c = 0; c < masters.Count; c++)
@@ -241,8 +287,8 @@ internal sealed class EngineCheckpoints
                 byte[] bytes = ReadBytes(full.All);
                 foreach (var tensor in master.Tensors)
                 {
-                    var (name, shape) = _model.Describe(tensor.Counter, tensor.Index);
-                    result.Add((kind + name, shape, bytes.AsMemory((int)(tensor.Offset * sizeof(float)), (int)(tensor.ElementCount * sizeof(float)))));
+                    var (name, externalName, shape) = _model.Describe(tensor.Counter, tensor.Index);
+                    result.Add((kind + name, kind + externalName, shape, bytes.AsMemory((int)(tensor.Offset * sizeof(float)), (int)(tensor.ElementCount * sizeof(float)))));
                 }
             }
         }

@@ -25,6 +25,7 @@ public abstract class LayoutInstance
         ParameterBinding = new LayoutBinding(table);
         GradientBinding = new LayoutBinding(table);
         FullNames = [.. Enumerable.Range(0, table.Count).Select(t => $"{name}.{table[t].Name}")];
+        ExternalNames = [.. Enumerable.Range(0, table.Count).Select(t => $"{name}.{table[t].ExternalName}")];
         Modules = new List<ComputeModule>[table.Count];
         for (int t = 0; t < table.Count; t++)
         {
@@ -32,7 +33,7 @@ public abstract class LayoutInstance
         }
     }
 
-    /// <summary>The instance's name; its tensors are named <c>Name.Tensor</c> in plans and checkpoints.</summary>
+    /// <summary>The instance's name; its tensors are named <c>Name.Tensor</c> in plans and sharded checkpoints.</summary>
     public string Name { get; }
 
     /// <summary>The offset table the layout's views are typed by.</summary>
@@ -40,6 +41,13 @@ public abstract class LayoutInstance
 
     /// <summary>The full names of the tensors, in table order.</summary>
     public ImmutableArray<string> FullNames { get; }
+
+    /// <summary>
+    /// The names of the tensors outside this program, in table order: <c>Name.ExternalName</c> (for example
+    /// <c>transformer.h.0.attn.c_attn.weight</c>), which consolidated checkpoints use so other frameworks read them
+    /// without a renaming map; equal to <see cref="FullNames"/> where the layout declares no external names.
+    /// </summary>
+    public ImmutableArray<string> ExternalNames { get; }
 
     /// <summary>A reference to tensor <paramref name="name"/> (the property name), for modules that use only part of a layout.</summary>
     public TensorReference Tensor(string name)

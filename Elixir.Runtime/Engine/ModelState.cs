@@ -57,11 +57,14 @@ internal sealed class ModelState
     /// <summary>The table index, in its layout instance, of tensor <paramref name="tensor"/>.</summary>
     public int IndexOf(int tensor) => _indexOf[tensor];
 
-    /// <summary>The full name and shape of the tensor a chunk holds under <paramref name="counter"/> (parameter or master).</summary>
-    public (string Name, ImmutableArray<long> Shape) Describe(ITensorStateCounter counter, int index)
+    /// <summary>
+    /// The full name, external name (<see cref="LayoutInstance.ExternalNames"/>) and shape of the tensor a chunk holds
+    /// under <paramref name="counter"/> (parameter or master).
+    /// </summary>
+    public (string Name, string ExternalName, ImmutableArray<long> Shape) Describe(ITensorStateCounter counter, int index)
     {
         var instance = _instanceOfCounter[counter];
-        return (instance.FullNames[index], instance.Table[index].Shape);
+        return (instance.FullNames[index], instance.ExternalNames[index], instance.Table[index].Shape);
     }
 
     /// <summary>The full name and table row of the tensor a chunk holds under <paramref name="counter"/>.</summary>

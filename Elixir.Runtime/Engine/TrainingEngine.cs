@@ -247,6 +247,20 @@ public sealed class TrainingEngine : IDisposable
         _checkpoints.Load(directory, prefix);
     }
 
+    /// <summary>
+    /// Sets every parameter from the safetensors file <paramref name="path"/>, where each is stored whole under its
+    /// external name (<see cref="LayoutInstance.ExternalNames"/>) as F32, F16 or BF16: a consolidated checkpoint or
+    /// a Hugging Face <c>save_pretrained</c> file. The step count and optimizer state are left as they are. A missing
+    /// tensor, another shape, a non-float dtype or a tensor of the file that is neither a parameter nor
+    /// <paramref name="ignorable"/> throws on every rank and changes nothing.
+    /// </summary>
+    public void LoadParameters(string path, Func<string, bool>? ignorable = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        RequireIdle(nameof(LoadParameters));
+        _checkpoints.LoadParameters(path, ignorable ?? (_ => false));
+    }
+
     /// <summary>Frees every chunk, block and buffer of this rank.</summary>
     public void Dispose()
     {
