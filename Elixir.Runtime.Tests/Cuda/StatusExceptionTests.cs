@@ -27,6 +27,21 @@ public sealed class StatusExceptionTests
         Assert.StartsWith("FailingAllocation() failed with CUDA_ERROR_OUT_OF_MEMORY (2): ", e.Message);
     }
 
+    [Fact]
+    public void Driver_nccl_and_cublas_failures_are_caught_as_one_native_call_exception()
+    {
+        NativeCallException[] failures =
+        [
+            Assert.Throws<CudaException>(() => CUresult.CUDA_ERROR_INVALID_VALUE.ThrowIfFailed("cuMemAlloc(64)")),
+            Assert.Throws<NcclException>(() => ncclResult_t.ncclInvalidArgument.ThrowIfFailed("ncclAllReduce(4)")),
+            new CublasException("cublasGemmEx(2, 2, 2)", 7, "CUBLAS_STATUS_INVALID_VALUE", "an invalid value"),
+        ];
+
+        Assert.Equal(["cuMemAlloc(64)", "ncclAllReduce(4)", "cublasGemmEx(2, 2, 2)"], failures.Select(f => f.Call));
+        Assert.Equal([1, 4, 7], failures.Select(f => f.Code));
+        Assert.Equal("cublasGemmEx(2, 2, 2) failed with CUBLAS_STATUS_INVALID_VALUE (7): an invalid value", failures[2].Message);
+    }
+
     [Theory]
     [InlineData(100, "CUDA_ERROR_NO_DEVICE")]
     [InlineData(218, "CUDA_ERROR_INVALID_PTX")]

@@ -1,31 +1,17 @@
+using Elixir.Cuda;
+
 namespace Elixir.Collectives.Nccl;
 
-/// <summary>An NCCL call failed, or a peer failed and the communicator was aborted.</summary>
-public sealed class NcclException : Exception
+/// <summary>An NCCL call failed, or a peer failed and the communicator was aborted; the status is an <c>ncclResult_t</c>.</summary>
+public sealed class NcclException : NativeCallException
 {
-    /// <summary>Creates the exception.</summary>
+    /// <summary>Creates the exception; see <see cref="NativeCallException"/> for the parameters.</summary>
     /// <param name="call">The failing call as written in the source.</param>
-    /// <param name="code">The numeric <c>ncclResult_t</c>.</param>
-    /// <param name="errorName">The <c>ncclResult_t</c> name, such as <c>ncclInvalidArgument</c>.</param>
-    /// <param name="errorText">NCCL's description of the error.</param>
+    /// <param name="code">The numeric status.</param>
+    /// <param name="errorName">The status's C name.</param>
+    /// <param name="errorText">The library's description of the error.</param>
     public NcclException(string call, int code, string errorName, string errorText)
-        : base($"{call} failed with {errorName} ({code}): {errorText}")
+        : base(call, code, errorName, errorText)
     {
-        Call = call;
-        Code = code;
-        ErrorName = errorName;
-        ErrorText = errorText;
     }
-
-    /// <summary>The failing call as written in the source.</summary>
-    public string Call { get; }
-
-    /// <summary>The numeric <c>ncclResult_t</c>.</summary>
-    public int Code { get; }
-
-    /// <summary>The <c>ncclResult_t</c> name.</summary>
-    public string ErrorName { get; }
-
-    /// <summary>NCCL's description of the error.</summary>
-    public string ErrorText { get; }
 }
