@@ -30,16 +30,6 @@ public sealed class ReadmeCodeTests
     // A console project writes no documentation file, so missing XML comments are no warning there.
     private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
-    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
-        ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
-            .Split(Path.PathSeparator)
-            .Where(path => Path.GetFileName(path).StartsWith("System.", StringComparison.Ordinal)
-                || Path.GetFileName(path) is "mscorlib.dll" or "netstandard.dll")
-            .Append(typeof(Elixir.Layout.LayoutTable).Assembly.Location)
-            .Distinct(StringComparer.Ordinal)
-            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
-            .ToImmutableArray());
-
     [Theory]
     [MemberData(nameof(Readmes))]
     public void EveryCompleteCSharpBlock_CompilesWithTheGenerator_WithoutWarnings(string readme)
@@ -101,7 +91,7 @@ public sealed class ReadmeCodeTests
         var compilation = CSharpCompilation.Create(
             "ReadmeProgram",
             [Parse(code, "Program.cs"), Parse(ImplicitUsings, "GlobalUsings.cs")],
-            References.Value,
+            GeneratorHarness.References.Value,
             new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
         CSharpGeneratorDriver.Create([new ChunkLayoutGenerator().AsSourceGenerator()], parseOptions: ParseOptions)
             .RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics, TestContext.Current.CancellationToken);
