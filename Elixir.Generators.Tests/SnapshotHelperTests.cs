@@ -38,7 +38,7 @@ public sealed class SnapshotHelperTests
             string snapshots = Directory.CreateDirectory(Path.Combine(directory, "Snapshots")).FullName;
             File.WriteAllText(Path.Combine(snapshots, "Probe.verified.cs"), "old\n");
 
-            var error = Assert.ThrowsAny<Exception>(() => Snapshot.Verify("new\n", "Probe", Path.Combine(directory, "Caller.cs")));
+            var error = Assert.ThrowsAny<Exception>(() => Snapshot.Verify("new\n", "Probe", snapshots));
 
             Assert.Contains("-old\n+new", error.Message, StringComparison.Ordinal);
             Assert.Equal("new\n", File.ReadAllText(Path.Combine(snapshots, "Probe.received.cs")));

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using DiffPlex.DiffBuilder;
 using DiffPlex.DiffBuilder.Model;
@@ -6,7 +5,7 @@ using DiffPlex.DiffBuilder.Model;
 namespace Elixir.Generators.Tests.Infrastructure;
 
 /// <summary>
-/// Compares text with a committed <c>Snapshots/NAME.verified.cs</c> next to the calling test. A mismatch writes
+/// Compares text with a committed <c>Snapshots/NAME.verified.cs</c> of this test project. A mismatch writes
 /// <c>NAME.received.cs</c> beside it and fails with a unified diff; <c>ELIXIR_ACCEPT_SNAPSHOTS=1</c> accepts.
 /// </summary>
 internal static class Snapshot
@@ -14,9 +13,11 @@ internal static class Snapshot
     private const string AcceptVariable = "ELIXIR_ACCEPT_SNAPSHOTS";
     private const int ContextLines = 3;
 
-    public static void Verify(string actual, string name, [CallerFilePath] string callerPath = "")
+    public static void Verify(string actual, string name) => Verify(actual, name, RepositoryPaths.Snapshots);
+
+    /// <summary>Compares with <c>NAME.verified.cs</c> in <paramref name="directory"/>.</summary>
+    public static void Verify(string actual, string name, string directory)
     {
-        string directory = Path.Combine(Path.GetDirectoryName(callerPath)!, "Snapshots");
         string verifiedPath = Path.Combine(directory, name + ".verified.cs");
         string receivedPath = Path.Combine(directory, name + ".received.cs");
         actual = Normalize(actual);

@@ -56,10 +56,6 @@ internal static class CheckpointTestData
         return (targets, buffers);
     }
 
-    public static string NewDirectory()
-    {
-        string path = Path.Combine(Path.GetTempPath(), "elixir-checkpoint-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(path);
-        return path;
-    }
+    // A fresh folder of this user's own: a shared parent folder would belong to whoever ran the tests first.
+    public static string NewDirectory() => Directory.CreateTempSubdirectory("elixir-checkpoint-").FullName;
 }
