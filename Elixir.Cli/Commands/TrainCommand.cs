@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Elixir.Checkpoints;
+using Elixir.Collectives.Nccl;
+using Elixir.Cuda;
 using Elixir.Cli.Training;
 using Elixir.Numerics;
 using Elixir.Samples.Models;
@@ -65,7 +67,13 @@ internal static class TrainCommand
     private static int Run(ParseResult result)
     {
         var settings = ReadSettings(result);
-        TrainDevice.Check(settings.Device, settings.Ranks, settings.Verify);
+        TrainDevice.Check(settings.Device, settings.Ranks);
+
+        // Under elixir launch, torchrun or Slurm this process is one rank of the job; rank 0 alone verifies, on its
+        // own GPU, against the same steps on one rank.
+        DistributedEnvironment? job = LaunchEnvironment.Detect();
+        int world = job?.WorldSize ?? settings.Ranks;
+        bool verifyHere = settings.Verify && (job is null || job.Rank == 0);
         if (settings.SaveCheckpoints)
         {
             // Checked before the corpus is read and any step runs, so an unusable directory costs nothing.
@@ -77,15 +85,15 @@ internal static class TrainCommand
         var output = result.InvocationConfiguration.Output;
         var reporter = new ProgressReporter(settings.Json ? result.InvocationConfiguration.Error : output, settings, corpus.Source);
         // A resumed run may overwrite the checkpoint it started from, so its 1-rank reference runs first.
-        TrainingOutcome? reference = settings.Verify && settings.Resume ? Reference(settings, corpus, reporter) : null;
+        TrainingOutcome? reference = verifyHere && settings.Resume ? Reference(settings with { Ranks = world }, corpus, reporter) : null;
         var outcome = TrainingRun.Execute(settings, corpus, settings.Verify, reporter.Started, reporter.Stepped);
         reporter.Finished(outcome);
-        if (settings.Verify)
+        if (verifyHere)
         {
-            reference ??= Reference(settings, corpus, reporter);
+            reference ??= Reference(settings with { Ranks = world }, corpus, reporter);
             var difference = ParameterDifference.Largest(outcome.Parameters!, reference.Parameters!);
             reporter.Line(
-                $"verify: largest parameter difference between {settings.Ranks} rank{(settings.Ranks == 1 ? "" : "s")} and 1 rank: {difference.Value:G6} ({(difference.Value > 0 ? $"in {difference.Tensor}; " : "")}{difference.Count:N0} parameters compared)");
+                $"verify: largest parameter difference between {world} rank{(world == 1 ? "" : "s")} and 1 rank: {difference.Value:G6} ({(difference.Value > 0 ? $"in {difference.Tensor}; " : "")}{difference.Count:N0} parameters compared)");
         }
 
         if (settings.Json)

@@ -7,6 +7,9 @@ namespace Elixir.Cli.Launch;
 /// The child processes of one node, started together and ended together: the first child to exit with a nonzero
 /// code ends every other one (with its whole process tree), as does a SIGINT or SIGTERM to the launcher, so no
 /// child is left waiting for a peer that will never come. Each line a child writes is forwarded with its rank.
+/// Each child's standard input is a pipe the launcher holds open and never writes: when the launcher dies, even
+/// by SIGKILL, the child reads end-of-file (<c>elixir</c> children end themselves then, see
+/// <see cref="LauncherWatch"/>; any other program may do the same).
 /// </summary>
 internal sealed class ProcessGroup : IDisposable
 {
@@ -97,6 +100,7 @@ internal sealed class ProcessGroup : IDisposable
     {
         var start = new ProcessStartInfo(command[0])
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -110,6 +114,8 @@ internal sealed class ProcessGroup : IDisposable
         {
             start.Environment[name] = value;
         }
+
+        start.Environment[LauncherWatch.Variable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         var process = new Process { StartInfo = start };
         ranks[local] = rank;

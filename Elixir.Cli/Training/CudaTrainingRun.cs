@@ -23,7 +23,7 @@ internal static class CudaTrainingRun
     internal static TrainingOutcome Execute(
         TrainSettings settings, TrainingCorpus corpus, bool gatherParameters, Action<TrainingStart>? started, Action<StepReport>? stepped)
     {
-        DistributedEnvironment? job = LaunchEnvironment.Detect();
+        DistributedEnvironment? job = settings.Standalone ? null : LaunchEnvironment.Detect();
         if (job is not null)
         {
             var placed = settings with { Ranks = job.WorldSize };

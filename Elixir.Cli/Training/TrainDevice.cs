@@ -14,7 +14,7 @@ internal static class TrainDevice
     internal const string Cuda = "cuda";
 
     /// <summary>Checks that <paramref name="device"/> can run <paramref name="ranks"/> ranks in this process here.</summary>
-    internal static void Check(string device, int ranks, bool verify, Func<string, string?>? environment = null)
+    internal static void Check(string device, int ranks, Func<string, string?>? environment = null)
     {
         DistributedEnvironment? job = LaunchEnvironment.Detect(environment);
         if (device == Host)
@@ -36,11 +36,6 @@ internal static class TrainDevice
         if (!CudaPlatform.IsNcclAvailable)
         {
             throw new CliException(ExitCodes.NoDevice, $"--device cuda needs NCCL for the ranks' collectives: {CudaPlatform.DescribeNccl()}");
-        }
-
-        if (job is not null && verify)
-        {
-            throw new CliException(ExitCodes.Usage, "--verify runs all ranks in one process (--ranks N); it cannot run under elixir launch, torchrun or Slurm.");
         }
 
         int needed = job is null ? ranks : job.LocalRank + 1;

@@ -121,24 +121,7 @@ public sealed class KillDuringSaveTests(ITestOutputHelper log) : IDisposable
         ["train", "--ranks", "2", "--steps", $"{Steps}", "--batch", "4", "--channels", "16", "--heads", "2",
             "--layers", "1", "--sequence-length", "16", "--log-every", "1000", "--checkpoint-dir", directory, "--checkpoint-every", "1"];
 
-    private static Process Train(string directory)
-    {
-        string apphost = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "elixir.exe" : "elixir");
-        var start = File.Exists(apphost)
-            ? new ProcessStartInfo(apphost)
-            : new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { ArgumentList = { Path.Combine(AppContext.BaseDirectory, "elixir.dll") } };
-        foreach (string arg in Arguments(directory))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        return process;
-    }
+    private static Process Train(string directory) => ElixirProcess.Start(Arguments(directory));
 }
 
 internal static class ProcessExtensions
