@@ -3,7 +3,8 @@
 # self-contained runner (.runner/gpu-runner.tar.gz, made by .ci/publish-gpu-runner.sh), prints the driver, CUDA
 # and NCCL versions and the GPU, runs every GPU test class under its own timeout (a class that hangs or crashes is
 # re-run method by method so the culprit is named), runs the CUDA benchmarks in their short mode as ratios to
-# their baselines, and writes logs plus summary.json into $OUT (./device-check-out when unset), at most 8 files.
+# their baselines, measures the training figures (.ci/device_train_figures.py: tokens/s against PyTorch, the
+# quarter-budget offload ratio, GPU checkpoints read by Python safetensors), and writes logs plus summary.json into $OUT (./device-check-out when unset), at most 8 files.
 # Without a GPU it finishes in seconds, summary.json saying so, with exit code 0. Exit 1 means a GPU test failed,
 # hung or crashed, or the runner is missing.
 set -uo pipefail
@@ -21,7 +22,8 @@ ratios="$out/benchmark-ratios.json"
 class_timeout="${ELIXIR_CLASS_TIMEOUT:-90}"
 method_timeout="${ELIXIR_METHOD_TIMEOUT:-60}"
 bench_timeout="${ELIXIR_BENCHMARK_TIMEOUT:-150}"
-test_budget="${ELIXIR_TEST_BUDGET:-300}"   # all test classes together; with the benchmarks the run stays under 8 minutes
+test_budget="${ELIXIR_TEST_BUDGET:-240}"   # all test classes together; with the benchmarks and figures the run stays under 9.5 minutes
+figures_budget="${ELIXIR_FIGURES_BUDGET:-150}"
 smi_command="${ELIXIR_NVIDIA_SMI:-nvidia-smi}"
 
 log() { echo "$*" | tee -a "$env_log"; }
@@ -193,11 +195,17 @@ if [ -f "$work/ratios.json" ]; then
 fi
 log "benchmarks: exit $bench_code in ${bench_seconds} s; ratios ${benchmarks}"
 
-# The same sample GPT-2 in PyTorch eager on this GPU, for the tokens/s ratio against `elixir train --device cuda`.
-if python3 -c 'import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
-    echo "== PyTorch reference (Elixir.Benchmarks/PyTorch/gpt2_reference.py)" >>"$bench_log"
-    timeout -k 5 120 python3 Elixir.Benchmarks/PyTorch/gpt2_reference.py --dtype fp32 --steps 30 >>"$bench_log" 2>&1 \
-        || log "PyTorch reference: exit $? (see benchmarks.log)"
+# `elixir train --device cuda` beside the same model in PyTorch eager on this GPU (tokens/s, MFU, ratios), the
+# offloaded run under a quarter-state budget, and GPU checkpoints loaded by Python safetensors.
+figures_code=0
+if command -v python3 >/dev/null 2>&1 && [ -x "$runner/elixir" ]; then
+    echo "== training figures (.ci/device_train_figures.py)" >>"$bench_log"
+    timeout -k 5 $((figures_budget + 30)) python3 .ci/device_train_figures.py --elixir "$runner/elixir" --out "$out" \
+        --budget "$figures_budget" >>"$bench_log" 2>&1
+    figures_code=$?
+    log "training figures: exit $figures_code; $out/training-figures.json"
+else
+    log "training figures: not run (python3 or the runner's elixir is missing)"
 fi
 
 status=passed
@@ -205,5 +213,6 @@ reason="Every GPU test class finished without a failure."
 if [ "$any_bad" -ne 0 ]; then status=failed; reason="A GPU test class failed, hung or crashed; see classes and tests.log."
 elif [ "$all_passed" -eq 0 ]; then status=skipped; reason="No GPU test ran: every one skipped (tests.log says why)."; fi
 if [ "$bench_code" -ne 0 ]; then reason+=" The benchmarks exited with $bench_code; see benchmarks.log."; fi
+if [ "$figures_code" -ne 0 ]; then reason+=" The training figures exited with $figures_code; see training-figures.json."; fi
 write_summary "$status" "$reason" "[${classes_json}]" "$benchmarks"
 [ "$any_bad" -eq 0 ]
