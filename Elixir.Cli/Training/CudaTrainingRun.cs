@@ -3,6 +3,7 @@ using Elixir.Collectives;
 using Elixir.Cuda;
 using Elixir.Kernels.Cuda;
 using Elixir.Memory.Cuda;
+using Elixir.Numerics;
 using Elixir.Samples.Models;
 using Elixir.Samples.Models.Cuda;
 using Elixir.Samples.Training;
@@ -94,6 +95,14 @@ internal static class CudaTrainingRun
         }
     }
 
+    /// <summary>How the model's fp32 products run for parameters stored as <paramref name="type"/>.</summary>
+    internal static Float32GemmMode GemmMode(DType type) => type switch
+    {
+        DType.BFloat16 => Float32GemmMode.BFloat16,
+        DType.Float16 => Float32GemmMode.Float16,
+        _ => Float32GemmMode.Exact,
+    };
+
     private static TrainingOutcome RunRank(
         ICommunicator communicator, CudaMemoryBackend backend, TrainSettings settings, TrainingCorpus corpus, bool gatherParameters,
         Action<TrainingStart>? started, Action<StepReport>? stepped)
@@ -102,8 +111,10 @@ internal static class CudaTrainingRun
         using var kernels = new CudaKernels(backend);
         Gpt2CudaModel? gpu = null;
 
-        // The engine's compute stream is the backend's default stream: the model queues all its work there.
-        var model = new Gpt2Training(config, settings.LocalBatch, settings.Seed, (c, batch) => gpu = new Gpt2CudaModel(c, batch, backend, backend.DefaultStream));
+        // The engine's compute stream is the backend's default stream: the model queues all its work there. With
+        // 16-bit parameters the products run on the tensor cores at that precision, fp32 accumulation as always.
+        var model = new Gpt2Training(config, settings.LocalBatch, settings.Seed,
+            (c, batch) => gpu = new Gpt2CudaModel(c, batch, backend, backend.DefaultStream, GemmMode(settings.ParameterType)));
         try
         {
             return TrainingRun.RunRank(communicator, backend, kernels, model, settings, corpus, config, gatherParameters, started, stepped);

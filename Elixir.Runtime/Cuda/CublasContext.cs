@@ -10,8 +10,8 @@ namespace Elixir.Cuda;
 /// Matrix products through cuBLAS on one GPU, queued on one stream: give it the engine's compute stream
 /// (<see cref="CudaMemoryBackend.DefaultStream"/>) so a product is ordered after the gather of the parameters it
 /// reads; the NULL stream would race the gathers. Inputs are fp32, fp16 or bf16 (both the same type), the output
-/// fp32 or the input type, and every product accumulates in fp32 (<c>CUBLAS_COMPUTE_32F</c>), on the tensor cores
-/// for fp16 and bf16. Matrices are column-major, as in cuBLAS: a row-major (rows, columns) tensor is its
+/// fp32 or the input type, and every product accumulates in fp32, on the tensor cores for fp16 and bf16 inputs and,
+/// when <see cref="Float32Mode"/> allows it, for fp32 inputs rounded to TF32, bf16 or fp16. Matrices are column-major, as in cuBLAS: a row-major (rows, columns) tensor is its
 /// column-major transpose, so Y = X·Wᵀ with row-major X (N, C) and W (OC, C) is
 /// <c>Gemm(Transpose, None, OC, N, C, 1, W, C, X, C, 0, Y, OC)</c>. Calls allocate nothing.
 /// </summary>
@@ -50,6 +50,15 @@ public sealed unsafe class CublasContext : IDisposable
     /// <summary>The stream every product is queued on.</summary>
     public IStream Stream { get; }
 
+    /// <summary>How products of fp32 inputs are computed; <see cref="Float32GemmMode.Exact"/> unless set.</summary>
+    public Float32GemmMode Float32Mode
+    {
+        get;
+        set => field = Enum.IsDefined(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "Not a Float32GemmMode.");
+    }
+
     /// <summary>
     /// C = alpha·op(A)·op(B) + beta·C (<c>cublasGemmEx</c>), op(A) m×k, op(B) k×n, C m×n, column-major with
     /// leading dimensions <paramref name="lda"/>, <paramref name="ldb"/>, <paramref name="ldc"/>.
@@ -69,7 +78,7 @@ public sealed unsafe class CublasContext : IDisposable
             handle.DangerousGetHandle(), Operation(transA), Operation(transB), m, n, k,
             &alpha, a.Address, inputType, lda, b.Address, inputType, ldb,
             &beta, c.Address, outputType, ldc,
-            cublasComputeType_t.CUBLAS_COMPUTE_32F, cublasGemmAlgo_t.CUBLAS_GEMM_DEFAULT).ThrowIfFailed();
+            ComputeType(inputType, Float32Mode), cublasGemmAlgo_t.CUBLAS_GEMM_DEFAULT).ThrowIfFailed();
     }
 
     /// <summary>
@@ -91,7 +100,7 @@ public sealed unsafe class CublasContext : IDisposable
             handle.DangerousGetHandle(), Operation(transA), Operation(transB), m, n, k,
             &alpha, a.Address, inputType, lda, strideA, b.Address, inputType, ldb, strideB,
             &beta, c.Address, outputType, ldc, strideC, batchCount,
-            cublasComputeType_t.CUBLAS_COMPUTE_32F, cublasGemmAlgo_t.CUBLAS_GEMM_DEFAULT).ThrowIfFailed();
+            ComputeType(inputType, Float32Mode), cublasGemmAlgo_t.CUBLAS_GEMM_DEFAULT).ThrowIfFailed();
     }
 
     /// <inheritdoc/>
@@ -112,6 +121,17 @@ public sealed unsafe class CublasContext : IDisposable
 
         return (input, output);
     }
+
+    /// <summary>The compute type of a product: fp32 accumulation, with <paramref name="mode"/>'s rounding for fp32 inputs.</summary>
+    internal static cublasComputeType_t ComputeType(cudaDataType input, Float32GemmMode mode) => input != cudaDataType.CUDA_R_32F
+        ? cublasComputeType_t.CUBLAS_COMPUTE_32F
+        : mode switch
+        {
+            Float32GemmMode.TensorFloat32 => cublasComputeType_t.CUBLAS_COMPUTE_32F_FAST_TF32,
+            Float32GemmMode.BFloat16 => cublasComputeType_t.CUBLAS_COMPUTE_32F_FAST_16BF,
+            Float32GemmMode.Float16 => cublasComputeType_t.CUBLAS_COMPUTE_32F_FAST_16F,
+            _ => cublasComputeType_t.CUBLAS_COMPUTE_32F,
+        };
 
     private static cudaDataType DataType<T>()
         where T : unmanaged =>

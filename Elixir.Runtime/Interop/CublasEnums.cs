@@ -22,10 +22,13 @@ internal enum cublasOperation_t
     CUBLAS_OP_T = 1,
 }
 
-/// <summary><c>cublasComputeType_t</c> (the one the runtime uses: fp32 accumulation for every input type).</summary>
+/// <summary><c>cublasComputeType_t</c>: fp32 accumulation, exact or with fp32 inputs rounded for the tensor cores.</summary>
 internal enum cublasComputeType_t
 {
     CUBLAS_COMPUTE_32F = 68,
+    CUBLAS_COMPUTE_32F_FAST_16F = 74,
+    CUBLAS_COMPUTE_32F_FAST_16BF = 75,
+    CUBLAS_COMPUTE_32F_FAST_TF32 = 77,
 }
 
 /// <summary><c>cublasGemmAlgo_t</c> (the heuristic choice, which uses tensor cores where the types allow).</summary>
