@@ -1,6 +1,7 @@
 using Elixir.Kernels;
 using Elixir.Memory;
 using Elixir.Numerics;
+using Elixir.Runtime.Tests.Kernels;
 
 namespace Elixir.Runtime.Tests.Cuda;
 
@@ -120,6 +121,40 @@ public sealed class CudaKernelsTests
         Assert.Equal(BitConverter.DoubleToInt64Bits(first), BitConverter.DoubleToInt64Bits(second));
         Assert.Equal(0.0, gpu.Kernels.SumOfSquares(data.Slice(0, 0), type));
     }
+
+    // The kernel is built with -fmad=false and gets the host's float constants, so its steps are the host's bits.
+    [Theory]
+    [InlineData(false, 0.01f, DType.Float32)]
+    [InlineData(true, 0.1f, DType.BFloat16)]
+    public void Adam_gives_the_host_kernels_bits_over_three_steps(bool decoupled, float weightDecay, DType gradientType)
+    {
+        GpuRequirement.Devices();
+        using var gpu = new GpuSession();
+        const int n = 5000;
+        float[] initial = RandomValues(6, n, 1f);
+        using NativeBuffer master = gpu.Upload<float>(initial);
+        using NativeBuffer expAvg = gpu.Upload<float>(new float[n]);
+        using NativeBuffer expAvgSq = gpu.Upload<float>(new float[n]);
+        using var hostMaster = TestHostBuffer.Of<float>(initial);
+        using var hostM = TestHostBuffer.Zeroed(n * 4L);
+        using var hostV = TestHostBuffer.Zeroed(n * 4L);
+        var host = new Elixir.Kernels.Host.HostKernels();
+        for (int step = 1; step <= 3; step++)
+        {
+            float[] gradient = [.. RandomValues(20 + step, n, 2f).Select(g => Round(g, gradientType))];
+            var hyper = new AdamParameters(3e-3f, 0.9f, 0.999f, 1e-8f, weightDecay, decoupled, step, 0.25f);
+            using NativeBuffer grad = UploadAs(gpu, gradient, gradientType);
+            gpu.Kernels.Adam(master.All, expAvg.All, expAvgSq.All, grad.All, gradientType, master.All.Slice(0, 0), DType.Float32, hyper);
+            using var hostGradient = HostKernelsConversionTests.Store(gradient, gradientType);
+            host.Adam(hostMaster.All, hostM.All, hostV.All, hostGradient.All, gradientType, hostMaster.All.Slice(0, 0), DType.Float32, hyper);
+        }
+
+        Assert.Equal(Bits(hostMaster.ToArray<float>()), Bits(gpu.Download<float>(master)));
+        Assert.Equal(Bits(hostM.ToArray<float>()), Bits(gpu.Download<float>(expAvg)));
+        Assert.Equal(Bits(hostV.ToArray<float>()), Bits(gpu.Download<float>(expAvgSq)));
+    }
+
+    private static int[] Bits(float[] values) => [.. values.Select(BitConverter.SingleToInt32Bits)];
 
     [Theory]
     [InlineData(false, 0.0f, DType.Float32, DType.Float32)]

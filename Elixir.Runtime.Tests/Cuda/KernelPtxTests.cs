@@ -47,7 +47,7 @@ public sealed class KernelPtxTests
         { "cast", "ptr int ptr int u64" },
         { "nonfinite", "ptr int u64 ptr" },
         { "sumsq", "ptr int u64 ptr" },
-        { "adam", "ptr ptr ptr ptr int ptr int u64 f32 f32 f32 f32 f32 int f32 f32 f32" },
+        { "adam", "ptr ptr ptr ptr int ptr int u64 f32 f32 f32 f32 f32 int f32 f32 f32 f32" },
         { "sgd", "ptr ptr ptr int ptr int u64 f32 f32 f32 f32 int int f32" },
     };
 

@@ -148,18 +148,20 @@ public sealed unsafe class CudaKernels : IKernels, IDisposable
             throw new ArgumentOutOfRangeException(nameof(parameters), parameters.Step, "Adam's step number is 1-based.");
         }
 
-        // Bias corrections in double, as PyTorch computes them from its Python-float step.
+        // Every constant in double, rounded once to float, as PyTorch's Python-float scalars and HostAdam are.
         float stepSize = (float)(parameters.LearningRate / (1 - Math.Pow(parameters.Beta1, parameters.Step)));
-        float correction2Sqrt = (float)Math.Sqrt(1 - Math.Pow(parameters.Beta2, parameters.Step));
+        float correction2Sqrt = (float)Math.Pow(1 - Math.Pow(parameters.Beta2, parameters.Step), 0.5);
+        float lerpWeight = (float)(1 - parameters.Beta1), beta2 = (float)parameters.Beta2, oneMinusBeta2 = (float)(1 - parameters.Beta2);
+        float decayFactor = parameters.Decoupled ? (float)(1 - (parameters.LearningRate * parameters.WeightDecay)) : 1f;
+        float l2 = parameters.Decoupled ? 0f : (float)parameters.WeightDecay;
         nint m = master.Address, first = expAvg.Address, second = expAvgSq.Address, g = gradient.Address;
         nint p = parameter.ByteLength == 0 ? 0 : parameter.Address;
         int gType = (int)gradientType, pType = (int)parameterType, decoupled = parameters.Decoupled ? 1 : 0;
-        float lr = (float)parameters.LearningRate, beta1 = (float)parameters.Beta1, beta2 = (float)parameters.Beta2;
-        float epsilon = (float)parameters.Epsilon, decay = (float)parameters.WeightDecay, gradientScale = parameters.GradientScale;
+        float epsilon = (float)parameters.Epsilon, gradientScale = parameters.GradientScale;
         void** arguments = stackalloc void*[]
         {
             &m, &first, &second, &g, &gType, &p, &pType, &count,
-            &lr, &beta1, &beta2, &epsilon, &decay, &decoupled, &stepSize, &correction2Sqrt, &gradientScale,
+            &lerpWeight, &beta2, &oneMinusBeta2, &epsilon, &l2, &decoupled, &decayFactor, &stepSize, &correction2Sqrt, &gradientScale,
         };
         Launch(_adam, Grid(count), stream, arguments);
     }

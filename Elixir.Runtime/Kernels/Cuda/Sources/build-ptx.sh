@@ -5,7 +5,8 @@
 # GPUs. The ISA version (.version) follows the nvcc used and the driver must be at least that new, so the build
 # uses CUDA 11.8's nvcc: Debian 12's nvidia-cuda-toolkit (components contrib non-free) with clang-14 as host
 # compiler (its nvcc refuses GCC 12). No GPU is needed. Then every PTX is assembled offline for sm_80 and sm_90
-# with ptxas, so a PTX a Hopper or Ampere driver would reject never gets committed.
+# with ptxas, so a PTX a Hopper or Ampere driver would reject never gets committed. -fmad=false keeps every multiply
+# and add separate, as the host kernels compute them, so the optimizers' bits match the host's.
 set -euo pipefail
 cd "$(dirname "$0")"
 NVCC="${NVCC:-$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)}"
@@ -19,7 +20,7 @@ fi
 for source in *.cu; do
     name="${source%.cu}"
     hash="$(cat "$source" dtype.cuh | sha256sum | cut -d' ' -f1)"
-    "$NVCC" "${ccbin[@]}" -ptx -arch=compute_80 -O3 -std=c++17 -o "$name.ptx.tmp" "$source"
+    "$NVCC" "${ccbin[@]}" -ptx -arch=compute_80 -O3 -std=c++17 -fmad=false -o "$name.ptx.tmp" "$source"
     version="$(sed -n 's/^\.version //p' "$name.ptx.tmp")"
     if [ "$(printf '%s\n7.8\n' "$version" | sort -V | tail -1)" != "7.8" ]; then
         rm "$name.ptx.tmp"
