@@ -142,7 +142,7 @@ internal sealed class CheckpointIndex
             stream.Flush(flushToDisk: true);
         }
 
-        File.Move(temp, path, overwrite: true);
+        DurableRename.Move(temp, path);
     }
 
     private static JsonElement Property(string path, JsonElement parent, string name)

@@ -54,7 +54,7 @@ internal static class CheckpointSetFiles
                 string staged = Path.Combine(directory, StagedName(file, index.Stamp.Id));
                 if (File.Exists(staged))
                 {
-                    File.Move(staged, Path.Combine(directory, file), overwrite: true);
+                    DurableRename.Move(staged, Path.Combine(directory, file));
                 }
             }
         }

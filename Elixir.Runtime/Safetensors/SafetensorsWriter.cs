@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using Elixir.Checkpoints;
 
 namespace Elixir.Safetensors;
 
@@ -33,7 +34,7 @@ public static class SafetensorsWriter
 
                 stream.Flush(flushToDisk: true);
             }
-            File.Move(temp, fullPath, overwrite: true);
+            DurableRename.Move(temp, fullPath);
         }
         catch
         {
