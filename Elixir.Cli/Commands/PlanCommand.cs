@@ -31,7 +31,7 @@ internal static class PlanCommand
     private static readonly Option<long?> s_chunkSize = new("--chunk-size") { Description = "Public chunk size in elements instead of the search (minimum-waste)" };
     private static readonly Option<bool> s_offload = new("--offload") { Description = "Keep shards and optimizer state in host memory" };
     private static readonly Option<string> s_optimizer = new Option<string>("--optimizer") { Description = "Optimizer", DefaultValueFactory = _ => "adam" }
-        .AcceptOnlyFromAmong("adam", "sgd");
+        .AcceptOnlyFromAmong("adam", "sgd", "sgd-no-momentum");
     private static readonly Option<string> s_search = new Option<string>("--search") { Description = "Chunk-size search", DefaultValueFactory = _ => "min-waste" }
         .AcceptOnlyFromAmong("min-waste", "optimal");
     private static readonly Option<bool> s_prefetch = new("--prefetch") { Description = "Prefetch chunks (more rCache blocks)" };
@@ -157,7 +157,12 @@ internal static class PlanCommand
         return SamplePlan.Options(worldSize, DTypeOption.Value(result, s_dtype), result.GetValue(s_offload), result.GetValue(s_prefetch),
             Positive(result, s_accumulation), chunkSize, MemorySizeOption.Parse(result.GetValue(s_gpuMemory), "--gpu-memory"), workingMemoryBytes: 0) with
         {
-            Optimizer = result.GetValue(s_optimizer) == "sgd" ? OptimizerKind.Sgd : OptimizerKind.Adam,
+            Optimizer = result.GetValue(s_optimizer) switch
+            {
+                "sgd" => OptimizerKind.Sgd,
+                "sgd-no-momentum" => OptimizerKind.SgdWithoutMomentum,
+                _ => OptimizerKind.Adam,
+            },
             Search = result.GetValue(s_search) == "optimal" ? SearchKind.Optimal : SearchKind.MinimumWaste,
         };
     }

@@ -46,8 +46,11 @@ internal static class EngineMemory
     public static void CheckPlanOptions(Plan plan, EngineOptions options, int worldSize)
     {
         var planned = plan.Options;
+        OptimizerKind optimizer = Optimizer(options);
         string? mismatch =
             planned.TrainingType != options.ParameterType ? $"parameter type {planned.TrainingType}, the engine's is {options.ParameterType}"
+            : OptimizerFootprint.Moments(planned.Optimizer) < OptimizerFootprint.Moments(optimizer)
+                ? $"optimizer {planned.Optimizer} ({OptimizerFootprint.Moments(planned.Optimizer)} fp32 moments per element), the engine's {optimizer} keeps {OptimizerFootprint.Moments(optimizer)}"
             : options.Offload && plan.Chunks.Any(c => c.ShardLocation == MemoryLocation.Device) ? "shards on the device, the engine offloads"
             : (planned.AccumulationSteps > 1) != (options.AccumulationSteps > 1) ? $"{planned.AccumulationSteps} accumulation steps, the engine's are {options.AccumulationSteps}"
             : options.ReduceInFp32 && !planned.ReduceInFp32 && options.ParameterType != Numerics.DType.Float32 && worldSize > 1
@@ -58,6 +61,12 @@ internal static class EngineMemory
             throw new ArgumentException($"The plan is for {mismatch}; make the plan with the engine's options so it sizes every buffer.", nameof(plan));
         }
     }
+
+    /// <summary>The optimizer state the engine's options keep, as the planner counts it.</summary>
+    public static OptimizerKind Optimizer(EngineOptions options) =>
+        options.Sgd is null ? OptimizerKind.Adam
+        : options.Sgd.NeedsMomentumBuffer ? OptimizerKind.Sgd
+        : OptimizerKind.SgdWithoutMomentum;
 
     /// <summary>Removes the device budget <see cref="SetDeviceBudget"/> set, if it set one.</summary>
     public static void ClearDeviceBudget(IMemoryBackend backend, long? bytes)

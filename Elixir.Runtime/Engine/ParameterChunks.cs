@@ -74,7 +74,7 @@ internal sealed class ParameterChunks : IDisposable
             TrainingType = options.ParameterType,
             Offload = options.Offload,
             Prefetch = options.Prefetch,
-            Optimizer = options.Sgd is null ? OptimizerKind.Adam : OptimizerKind.Sgd,
+            Optimizer = EngineMemory.Optimizer(options),
             AccumulationSteps = options.AccumulationSteps,
             ReduceInFp32 = options.ReduceInFp32,
             DeviceMemoryBytes = options.DeviceMemoryBytes,

@@ -7,8 +7,14 @@ internal static class OptimizerFootprint
 {
     private const int Fp32Bytes = 4;
 
-    /// <summary>The number of fp32 moments per element: two for Adam, one (momentum) for SGD.</summary>
-    public static int Moments(OptimizerKind optimizer) => optimizer == OptimizerKind.Adam ? 2 : 1;
+    /// <summary>The number of fp32 moments per element: two for Adam, one (momentum) for SGD, none for plain SGD.</summary>
+    public static int Moments(OptimizerKind optimizer) => optimizer switch
+    {
+        OptimizerKind.Adam => 2,
+        OptimizerKind.Sgd => 1,
+        OptimizerKind.SgdWithoutMomentum => 0,
+        _ => throw new ArgumentOutOfRangeException(nameof(optimizer), optimizer, "Not an OptimizerKind."),
+    };
 
     /// <summary>Optimizer-state bytes per shard element: the master copy plus the moments.</summary>
     public static int StateBytes(OptimizerKind optimizer) => Fp32Bytes * (1 + Moments(optimizer));

@@ -7,4 +7,7 @@ public enum OptimizerKind
     Adam = 0,
     /// <summary>SGD with momentum: one fp32 momentum buffer per element.</summary>
     Sgd = 1,
+
+    /// <summary>SGD with momentum 0 in every group: no buffer besides the fp32 master.</summary>
+    SgdWithoutMomentum = 2,
 }
