@@ -50,9 +50,10 @@ internal static class CudaTrainingRun
         NcclCommunicator[] communicators = [];
         try
         {
+            // Rank r on GPU r, or on GPU r mod count where NCCL runs several ranks on one GPU (TrainDevice checked which).
             for (int rank = 0; rank < settings.Ranks; rank++)
             {
-                devices.Add(CudaDevice.Open(rank));
+                devices.Add(CudaDevice.Open(rank % CudaPlatform.DeviceCount));
                 backends.Add(new CudaMemoryBackend(devices[rank]));
             }
 

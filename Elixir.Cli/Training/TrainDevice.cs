@@ -39,10 +39,12 @@ internal static class TrainDevice
         }
 
         int needed = job is null ? ranks : job.LocalRank + 1;
-        if (CudaPlatform.DeviceCount < needed)
+        bool shared = job is null && NcclCommunicator.AllowsSeveralRanksPerGpu;
+        if (CudaPlatform.DeviceCount < needed && !shared)
         {
             throw new CliException(ExitCodes.NoDevice, job is null
-                ? $"--device cuda --ranks {ranks} needs {ranks} GPUs; {CudaPlatform.DeviceCount} visible."
+                ? $"--device cuda --ranks {ranks} needs {ranks} GPUs; {CudaPlatform.DeviceCount} visible (NCCL {NcclCommunicator.NcclVersion} "
+                    + $"runs several ranks on one GPU only from {NcclCommunicator.MultiRankPerGpuVersion} with NCCL_MULTI_RANK_GPU_ENABLE=1)."
                 : $"--device cuda: local rank {job.LocalRank} needs GPU {job.LocalRank}; {CudaPlatform.DeviceCount} visible.");
         }
     }
