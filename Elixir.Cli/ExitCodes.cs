@@ -23,4 +23,7 @@ internal static class ExitCodes
 
     /// <summary>A process started by <c>elixir launch</c> failed; the others were ended.</summary>
     public const int LaunchedProcessFailed = 6;
+
+    /// <summary><c>--verify</c> found a parameter difference above its tolerance.</summary>
+    public const int VerifyFailed = 7;
 }

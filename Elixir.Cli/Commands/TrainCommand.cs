@@ -27,7 +27,11 @@ internal static class TrainCommand
     private static readonly Option<ulong> s_seed = new("--seed") { Description = "Seed of the initial parameters and the batches", DefaultValueFactory = _ => 1UL };
     private static readonly Option<int> s_logEvery = new("--log-every") { Description = "Steps between progress lines", DefaultValueFactory = _ => 10 };
     private static readonly Option<string> s_corpus = new("--corpus") { Description = "A UTF-8 text file to train on (default: the generated sample text)" };
-    private static readonly Option<bool> s_verify = new("--verify") { Description = "Repeat the steps on 1 rank and report the largest parameter difference" };
+    private static readonly Option<bool> s_verify = new("--verify") { Description = "Repeat the steps on 1 rank and report the largest parameter difference (exit 7 above the tolerance)" };
+    private static readonly Option<double?> s_verifyTolerance = new("--verify-tolerance")
+    {
+        Description = "The largest difference --verify accepts (default: 0 for fp32 on the host without accumulation, else 1% of lr × steps in fp32, 10% with fp16/bf16)",
+    };
     private static readonly Option<string> s_checkpointDir = new("--checkpoint-dir") { Description = $"Save checkpoints ({TrainingRun.CheckpointPrefix}*.safetensors) here at the end of training" };
     private static readonly Option<int> s_checkpointEvery = new("--checkpoint-every") { Description = "Also save a checkpoint every N steps (needs --checkpoint-dir)" };
     private static readonly Option<bool> s_consolidated = new("--consolidated") { Description = "Save one consolidated file instead of one shard per rank" };
@@ -56,7 +60,7 @@ internal static class TrainCommand
     {
         var command = new Command("train", "Train the sample GPT-2 character model over in-process ranks.")
         {
-            s_ranks, s_dtype, s_offload, s_prefetch, s_steps, s_batch, s_accumulation, s_lr, s_clip, s_seed, s_logEvery, s_corpus, s_verify,
+            s_ranks, s_dtype, s_offload, s_prefetch, s_steps, s_batch, s_accumulation, s_lr, s_clip, s_seed, s_logEvery, s_corpus, s_verify, s_verifyTolerance,
             s_checkpointDir, s_checkpointEvery, s_consolidated, s_resume, s_initFrom,
             s_channels, s_layers, s_heads, s_sequenceLength, s_deviceMemory, s_chunkSize, s_json, s_device, s_model,
         };
@@ -88,12 +92,19 @@ internal static class TrainCommand
         TrainingOutcome? reference = verifyHere && settings.Resume ? Reference(settings with { Ranks = world }, corpus, reporter) : null;
         var outcome = TrainingRun.Execute(settings, corpus, settings.Verify, reporter.Started, reporter.Stepped);
         reporter.Finished(outcome);
+        string? verifyFailure = null;
         if (verifyHere)
         {
             reference ??= Reference(settings with { Ranks = world }, corpus, reporter);
             var difference = ParameterDifference.Largest(outcome.Parameters!, reference.Parameters!);
+            double tolerance = settings.VerifyTolerance ?? VerifyTolerance.Default(settings);
+            bool within = difference.Value <= tolerance;
             reporter.Line(
-                $"verify: largest parameter difference between {world} rank{(world == 1 ? "" : "s")} and 1 rank: {difference.Value:G6} ({(difference.Value > 0 ? $"in {difference.Tensor}; " : "")}{difference.Count:N0} parameters compared)");
+                $"verify: largest parameter difference between {world} rank{(world == 1 ? "" : "s")} and 1 rank: {difference.Value:G6} ({(difference.Value > 0 ? $"in {difference.Tensor}; " : "")}{difference.Count:N0} parameters compared); tolerance {tolerance:G6}: {(within ? "within" : "EXCEEDED")}");
+            if (!within)
+            {
+                verifyFailure = $"--verify: the largest parameter difference, {difference.Value:G6} in {difference.Tensor}, exceeds the tolerance {tolerance:G6}.";
+            }
         }
 
         if (settings.Json)
@@ -101,7 +112,7 @@ internal static class TrainCommand
             output.WriteLine(TrainJson.Write(outcome));
         }
 
-        return ExitCodes.Success;
+        return verifyFailure is null ? ExitCodes.Success : throw new CliException(ExitCodes.VerifyFailed, verifyFailure);
     }
 
     private static TrainingOutcome Reference(TrainSettings settings, TrainingCorpus corpus, ProgressReporter reporter)
@@ -183,6 +194,7 @@ internal static class TrainCommand
             SequenceLength = gpt2 ? 1024 : Positive(result, s_sequenceLength),
             CorpusPath = result.GetValue(s_corpus),
             Verify = result.GetValue(s_verify),
+            VerifyTolerance = VerifyToleranceValue(result),
             CheckpointDirectory = checkpointDir,
             CheckpointEvery = checkpointEvery,
             Consolidated = result.GetValue(s_consolidated),
@@ -194,6 +206,22 @@ internal static class TrainCommand
                 : result.GetValue(s_chunkSize),
             Json = result.GetValue(s_json),
         };
+    }
+
+    private static double? VerifyToleranceValue(ParseResult result)
+    {
+        double? tolerance = result.GetValue(s_verifyTolerance);
+        if (tolerance is double value && (!(value >= 0) || double.IsInfinity(value)))
+        {
+            throw new CliException(ExitCodes.Usage, $"--verify-tolerance must be finite and ≥ 0, got {value}.");
+        }
+
+        if (tolerance is not null && !result.GetValue(s_verify))
+        {
+            throw new CliException(ExitCodes.Usage, "--verify-tolerance needs --verify.");
+        }
+
+        return tolerance;
     }
 
     private static int Positive(ParseResult result, Option<int> option)

@@ -38,6 +38,14 @@ public sealed class TrainCommandErrorTests : IDisposable
     [Fact]
     public void ResumeWithoutCheckpointDirectory_IsAUsageError() => AssertFails(2, "--resume needs --checkpoint-dir.", "--resume");
 
+    [Theory]
+    [InlineData("-1", "--verify-tolerance must be finite and ≥ 0, got -1.")]
+    [InlineData("NaN", "--verify-tolerance must be finite and ≥ 0, got NaN.")]
+    public void BadVerifyTolerance_IsAUsageError(string value, string message) => AssertFails(2, message, "--verify", "--verify-tolerance", value);
+
+    [Fact]
+    public void VerifyToleranceWithoutVerify_IsAUsageError() => AssertFails(2, "--verify-tolerance needs --verify.", "--verify-tolerance", "0.1");
+
     [Fact]
     public void MissingCorpusFile_IsAnInputError()
     {

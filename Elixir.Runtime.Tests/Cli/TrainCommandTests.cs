@@ -45,6 +45,36 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void VerifyInFp32OnTheHost_StatesTheToleranceZero()
+    {
+        string output = Succeeds("--ranks", "2", "--steps", "3", "--verify", "--channels", "16", "--heads", "2", "--layers", "1");
+
+        Assert.Contains("parameters compared); tolerance 0: within", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bf16VerifyAboveItsStatedTolerance_ExitsSevenNamingDifferenceAndTolerance()
+    {
+        // bf16 reductions round differently on 2 ranks and on 1, so after a few steps the parameters differ by more than 0.
+        var (code, output, error) = CliRunner.Run(["train", "--ranks", "2", "--steps", "10", "--dtype", "bf16", "--verify", "--verify-tolerance", "0",
+            "--channels", "16", "--heads", "2", "--layers", "1"]);
+
+        Assert.Equal(7, code);
+        Assert.Matches(@"tolerance 0: EXCEEDED", output);
+        Assert.Matches(@"^elixir: --verify: the largest parameter difference, [0-9.eE+-]+ in transformer\.[A-Za-z0-9.]+, exceeds the tolerance 0\.\r?\n?$", error);
+        Assert.True(TrainOutput.VerifyDifference(output) > 0);
+    }
+
+    [Fact]
+    public void Bf16VerifyWithTheDefaultTolerance_PassesAndStatesIt()
+    {
+        // Default for 16-bit parameters: 10 % of lr × steps = 0.1 × 3e-3 × 10.
+        string output = Succeeds("--ranks", "2", "--steps", "10", "--dtype", "bf16", "--verify", "--channels", "16", "--heads", "2", "--layers", "1");
+
+        Assert.Contains("tolerance 0.003: within", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Fp16_ScalesTheLoss()
     {
         string output = Succeeds("--dtype", "fp16", "--steps", "6", "--log-every", "3", "--channels", "32", "--heads", "2", "--layers", "1");
