@@ -87,7 +87,7 @@ internal static class TrainCommand
         bool gpt2 = result.GetValue(s_model) == Gpt2Small;
         var corpus = settings.CorpusPath is null ? TrainingCorpus.Sample(gpt2) : TrainingCorpus.Read(settings.CorpusPath, settings.SequenceLength, gpt2);
         var output = result.InvocationConfiguration.Output;
-        var reporter = new ProgressReporter(settings.Json ? result.InvocationConfiguration.Error : output, settings, corpus.Source);
+        var reporter = new ProgressReporter(settings.Json ? result.InvocationConfiguration.Error : output, settings, corpus.Source, TrainDevice.Describe(settings, job));
         // A resumed run may overwrite the checkpoint it started from, so its 1-rank reference runs first.
         TrainingOutcome? reference = verifyHere && settings.Resume ? Reference(settings with { Ranks = world }, corpus, reporter) : null;
         var outcome = TrainingRun.Execute(settings, corpus, settings.Verify, reporter.Started, reporter.Stepped);
@@ -178,6 +178,7 @@ internal static class TrainCommand
         {
             Ranks = ranks,
             Device = result.GetValue(s_device)!,
+            Gpt2Tokens = gpt2,
             ParameterType = DTypeOption.Value(result, s_dtype),
             Offload = result.GetValue(s_offload),
             Prefetch = result.GetValue(s_prefetch),

@@ -4,7 +4,11 @@ using Elixir.Numerics;
 namespace Elixir.Cli.Training;
 
 /// <summary>Writes <c>elixir train</c>'s header, progress lines and summary.</summary>
-internal sealed class ProgressReporter(TextWriter output, TrainSettings settings, string corpusSource)
+/// <param name="output">Where the lines go.</param>
+/// <param name="settings">The run's settings.</param>
+/// <param name="corpusSource">What the corpus is, for the header.</param>
+/// <param name="place">Where the ranks run (<see cref="TrainDevice.Describe"/>), for the header.</param>
+internal sealed class ProgressReporter(TextWriter output, TrainSettings settings, string corpusSource, string place)
 {
     private static readonly CultureInfo s_invariant = CultureInfo.InvariantCulture;
     private StepReport _lastLogged;
@@ -16,9 +20,9 @@ internal sealed class ProgressReporter(TextWriter output, TrainSettings settings
         var c = start.Config;
         var plan = start.Plan;
         output.WriteLine(Format(
-            $"model: GPT-2 char model V={c.VocabularySize} T={c.SequenceLength} C={c.Channels} L={c.Layers} H={c.Heads}, {c.ParameterCount:N0} parameters; corpus: {corpusSource}"));
+            $"model: GPT-2 {(settings.Gpt2Tokens ? "BPE" : "char")} model V={c.VocabularySize} T={c.SequenceLength} C={c.Channels} L={c.Layers} H={c.Heads}, {c.ParameterCount:N0} parameters; corpus: {corpusSource}"));
         output.WriteLine(Format(
-            $"run: host backend, {settings.Ranks} in-process rank{(settings.Ranks == 1 ? "" : "s")}, {DTypeName(settings.ParameterType)}{(settings.Offload ? ", offload" : "")}{(settings.Prefetch ? ", prefetch" : "")}, ") + Format(
+            $"run: {place}, {DTypeName(settings.ParameterType)}{(settings.Offload ? ", offload" : "")}{(settings.Prefetch ? ", prefetch" : "")}, ") + Format(
             $"batch {settings.Batch} ({settings.LocalBatch} per rank × {settings.Accumulation} micro-batch{(settings.Accumulation == 1 ? "" : "es")}), ") + Format(
             $"AdamW lr {settings.LearningRate}{(settings.Clip > 0 ? $", clip {settings.Clip}" : "")}, seed {settings.Seed}, steps {start.FirstStep + 1}..{settings.Steps}"));
         output.WriteLine(Format(
@@ -81,7 +85,7 @@ internal sealed class ProgressReporter(TextWriter output, TrainSettings settings
     {
         var planned = outcome.Plan.Memory;
         output.WriteLine(Format(
-            $"memory per rank (host backend: both locations are RAM): planned peak {planned.Peak(Memory.MemoryLocation.Device)} B {Commands.MemoryTable.DeviceLabel} + ") + Format(
+            $"memory per rank{(settings.Device == TrainDevice.Host ? " (host backend: both locations are RAM)" : "")}: planned peak {planned.Peak(Memory.MemoryLocation.Device)} B {Commands.MemoryTable.DeviceLabel} + ") + Format(
             $"{planned.Peak(Memory.MemoryLocation.Host)} B {Commands.MemoryTable.HostLabel}; measured peak {outcome.Memory.DevicePeak} B + {outcome.Memory.HostPeak} B"));
     }
 

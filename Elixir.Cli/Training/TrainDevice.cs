@@ -13,6 +13,24 @@ internal static class TrainDevice
     internal const string Host = "host";
     internal const string Cuda = "cuda";
 
+    /// <summary>Where the ranks of <paramref name="settings"/> run, for the header: backend, ranks and GPUs.</summary>
+    internal static string Describe(TrainSettings settings, DistributedEnvironment? job)
+    {
+        string ranks = $"{settings.Ranks} in-process rank{(settings.Ranks == 1 ? "" : "s")}";
+        if (settings.Device == Host)
+        {
+            return $"host backend, {ranks}";
+        }
+
+        if (job is not null)
+        {
+            return $"CUDA, rank {job.Rank} of {job.WorldSize} on GPU {job.LocalRank}";
+        }
+
+        int gpus = Math.Min(settings.Ranks, CudaPlatform.DeviceCount);
+        return $"CUDA, {ranks} on {(gpus == 1 ? "GPU 0" : $"GPUs 0-{gpus - 1}")}";
+    }
+
     /// <summary>Checks that <paramref name="device"/> can run <paramref name="ranks"/> ranks in this process here.</summary>
     internal static void Check(string device, int ranks, Func<string, string?>? environment = null)
     {

@@ -92,6 +92,9 @@ internal sealed record TrainSettings
     /// <summary>Where the ranks compute: <see cref="TrainDevice.Host"/> or <see cref="TrainDevice.Cuda"/>.</summary>
     public string Device { get; init; } = TrainDevice.Host;
 
+    /// <summary>The corpus is tokenized with GPT-2's BPE (<c>--model gpt2-124m</c>), not one token per character.</summary>
+    public bool Gpt2Tokens { get; init; }
+
     /// <summary>Sequences per micro-batch over all ranks.</summary>
     public int MicroBatch => Batch / Accumulation;
 
