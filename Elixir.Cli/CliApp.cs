@@ -11,7 +11,7 @@ namespace Elixir.Cli;
 /// The <c>elixir</c> command line: parses, runs one command, and turns every failure into one line on the
 /// error writer and a nonzero exit code, never a stack trace.
 /// </summary>
-public static class CliApp
+public static partial class CliApp
 {
     /// <summary>Runs the command line <paramref name="args"/>, writing to <paramref name="output"/> and <paramref name="error"/>.</summary>
     /// <returns>The process exit code.</returns>
@@ -27,7 +27,7 @@ public static class CliApp
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            error.WriteLine($"elixir: {OneLine(parsed.Errors[0].Message)} (see --help)");
+            error.WriteLine($"elixir: {OneLine(WithoutClrTypeNames(parsed.Errors[0].Message))} (see --help)");
             return ExitCodes.Usage;
         }
 
@@ -42,6 +42,22 @@ public static class CliApp
             return code;
         }
     }
+
+    /// <summary>
+    /// The parser's "Cannot parse argument 'x' for option '--y' as expected type 'System.Nullable`1[System.Double]'"
+    /// in the user's words: "... for option '--y': expected a number."
+    /// </summary>
+    internal static string WithoutClrTypeNames(string message) => ExpectedType().Replace(message, match =>
+        ": expected " + match.Groups["type"].Value switch
+        {
+            "Double" or "Single" => "a number",
+            "Int32" or "Int64" => "a whole number",
+            "UInt32" or "UInt64" => "a whole number ≥ 0",
+            var other => other.ToLowerInvariant(),
+        } + ".");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@" as expected type '(?:System\.Nullable`1\[)?System\.(?<type>\w+)\]?'\.?")]
+    private static partial System.Text.RegularExpressions.Regex ExpectedType();
 
     private static string OneLine(string message) =>
         string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -43,6 +43,20 @@ public sealed class TrainCommandErrorTests : IDisposable
     [InlineData("NaN", "--verify-tolerance must be finite and ≥ 0, got NaN.")]
     public void BadVerifyTolerance_IsAUsageError(string value, string message) => AssertFails(2, message, "--verify", "--verify-tolerance", value);
 
+    // The parser's own message names CLR types ("System.Nullable`1[System.Double]"); users get words.
+    [Theory]
+    [InlineData("--lr", "x", "Cannot parse argument 'x' for option '--lr': expected a number. (see --help)")]
+    [InlineData("--verify-tolerance", "abc", "Cannot parse argument 'abc' for option '--verify-tolerance': expected a number. (see --help)")]
+    [InlineData("--seed", "-1", "Cannot parse argument '-1' for option '--seed': expected a whole number ≥ 0. (see --help)")]
+    [InlineData("--chunk-size", "q", "Cannot parse argument 'q' for option '--chunk-size': expected a whole number. (see --help)")]
+    public void UnparsableNumbers_AreNamedInWordsNotClrTypes(string option, string value, string message)
+    {
+        var (code, _, error) = CliRunner.Run(["train", "--verify", option, value]);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"elixir: {message}", error.TrimEnd());
+    }
+
     [Fact]
     public void VerifyToleranceWithoutVerify_IsAUsageError() => AssertFails(2, "--verify-tolerance needs --verify.", "--verify-tolerance", "0.1");
 
