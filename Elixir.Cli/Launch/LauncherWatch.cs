@@ -18,13 +18,32 @@ internal static class LauncherWatch
     /// <summary>Starts the watch when this process was started by <c>elixir launch</c>; does nothing otherwise.</summary>
     internal static void StartIfLaunched(TextWriter error)
     {
-        if (Environment.GetEnvironmentVariable(Variable) is not { Length: > 0 } launcher)
+        if (Environment.GetEnvironmentVariable(Variable) is not { Length: > 0 } launcher || !StandardInputIsAPipe())
         {
             return;
         }
 
         var thread = new Thread(() => Watch(launcher, error)) { IsBackground = true, Name = "elixir-launcher-watch" };
         thread.Start();
+    }
+
+    // A variable inherited by a process that was not started by the launcher (its stdin a terminal or a file) must
+    // not end it the moment it reads end-of-file from /dev/null.
+    private static bool StandardInputIsAPipe()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return Console.IsInputRedirected;
+        }
+
+        try
+        {
+            return new FileInfo("/proc/self/fd/0").LinkTarget?.StartsWith("pipe:", StringComparison.Ordinal) == true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     private static void Watch(string launcher, TextWriter error)
