@@ -32,5 +32,14 @@ internal static class PlanTable
 
         output.WriteLine();
         MemoryTable.Write(output, plan.Memory);
+        if (o.DeviceMemoryBytes is long budget && plan.Memory.RequiredDeviceBytes > budget)
+        {
+            // Elixir's search counts only the chunk system against the budget; the engine around it needs more.
+            output.WriteLine();
+            output.WriteLine(
+                $"Note: the chunks fit {ByteSize.Format(budget)} as Elixir's search counts them, but an engine built from this plan needs " +
+                $"{ByteSize.Format(plan.Memory.RequiredDeviceBytes)} of device memory at its peak ({ByteSize.Format(plan.Memory.RequiredDeviceBytes - budget)} more); " +
+                "elixir train --device-memory would refuse it.");
+        }
     }
 }

@@ -106,6 +106,27 @@ public sealed class PlanCommandGpt2Tests
         Assert.Contains("transformer.wte.weight", output);
     }
 
+    // GPT-2 small, fp32, Adam, optimal search: the engine's device peak is 2.66 GiB (the checkpoint-save phase).
+    [Theory]
+    [InlineData("4GiB", null)]
+    [InlineData("2.5GiB", "Note: the chunks fit 2.50 GiB as Elixir's search counts them, but an engine built from this plan needs 2.66 GiB")]
+    public void PlanTable_SaysWhenTheEngineAroundTheChunksExceedsTheBudget(string budget, string? note)
+    {
+        var (code, output, error) = CliRunner.Run("plan", "--preset", "gpt2", "--search", "optimal", "--gpu-memory", budget);
+
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+        if (note is null)
+        {
+            Assert.DoesNotContain("Note:", output, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains(note, output, StringComparison.Ordinal);
+            Assert.Contains("elixir train --device-memory would refuse it.", output, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Presets_LlamaAndXl_PlanWithOptimalSearch()
     {
