@@ -66,7 +66,9 @@ internal static class LauncherWatch
             $"elixir: the launcher (pid {launcher}) is gone; rank {rank} (pid {Environment.ProcessId}) ends with it."));
         error.Flush();
 
-        // Immediately: the other threads may be blocked in native collectives that nothing else will release.
-        Process.GetCurrentProcess().Kill(entireProcessTree: true);
+        // SIGKILL to itself, immediately: other threads may be blocked in native collectives that nothing else will
+        // release, and exit handlers could wait on them. (elixir train starts no processes of its own to take along.)
+        using Process self = Process.GetCurrentProcess();
+        self.Kill();
     }
 }

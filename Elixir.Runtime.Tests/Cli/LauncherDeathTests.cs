@@ -44,6 +44,49 @@ public sealed class LauncherDeathTests
         }
     }
 
+    [Fact]
+    public async Task When_the_launchers_pipe_closes_the_child_says_so_and_ends_by_sigkill()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "Exit code 137 is Linux's SIGKILL.");
+        var start = new ProcessStartInfo(ElixirProcess.Command()[0])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["ELIXIR_LAUNCHER_PID"] = "4242", ["RANK"] = "3" },
+        };
+        foreach (string argument in ElixirProcess.Command().Skip(1).Concat(
+            ["train", "--ranks", "1", "--steps", "1000000", "--channels", "16", "--heads", "2", "--layers", "1", "--log-every", "1000000"]))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using Process run = Process.Start(start)!;
+        Task<string> error = run.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        run.OutputDataReceived += (_, _) => { };
+        run.BeginOutputReadLine();
+        run.StandardInput.Close();
+
+        Assert.True(run.WaitForExit(Patience), "The child ran on after its stdin pipe closed.");
+        Assert.Equal(137, run.ExitCode);
+        Assert.Equal($"elixir: the launcher (pid 4242) is gone; rank 3 (pid {run.Id}) ends with it.", (await error).Trim());
+    }
+
+    [Fact]
+    public void A_process_given_the_launcher_variable_but_no_pipe_for_stdin_runs_to_the_end()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "Uses /bin/sh to give the process /dev/null as stdin.");
+
+        // /dev/null reads end-of-file at once: a watch that trusted the variable alone would end the run at start.
+        using Process run = ElixirProcess.Start(
+            ["/bin/sh", "-c", "exec \"$@\" < /dev/null", "sh", .. ElixirProcess.Command(),
+                "train", "--ranks", "1", "--steps", "3", "--channels", "16", "--heads", "2", "--layers", "1"],
+            new Dictionary<string, string> { ["ELIXIR_LAUNCHER_PID"] = "1" });
+
+        Assert.True(run.WaitForExit(Patience), "elixir train did not finish within a minute");
+        Assert.Equal(0, run.ExitCode);
+    }
+
     private static int WaitFor(Func<int> probe, string what)
     {
         var waited = Stopwatch.StartNew();
