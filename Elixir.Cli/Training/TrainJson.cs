@@ -26,6 +26,14 @@ internal static class TrainJson
             }
 
             json.WriteNumber("tokensPerSecond", Math.Round(outcome.TokensPerSecond, 1));
+            if (outcome.TokensPerSecondAfterFirstStep is double steady)
+            {
+                json.WriteNumber("tokensPerSecondAfterFirstStep", Math.Round(steady, 1));
+            }
+            else
+            {
+                json.WriteNull("tokensPerSecondAfterFirstStep");
+            }
             json.WriteNumber("steps", outcome.Losses.Length);
             json.WriteNumber("firstStep", outcome.FirstStep);
             json.WriteNumber("skipped", outcome.Skipped);

@@ -128,6 +128,7 @@ internal static class TrainingRun
         int skipped = 0;
         int skippedInARow = 0;
         var clock = Stopwatch.StartNew();
+        TimeSpan firstStepElapsed = default;
 
         // Batches are indexed by attempt, so a run without overflow draws the same batches whether or not it resumed.
         for (long attempt = firstStep; engine.StepCount < settings.Steps; attempt++)
@@ -147,6 +148,11 @@ internal static class TrainingRun
             var result = engine.Step();
             float meanLoss = (float)(communicator.AllReduce(loss, ReduceOp.Sum) / (settings.Accumulation * ranks));
             tokens += tokensPerStep;
+            if (tokens == tokensPerStep)
+            {
+                firstStepElapsed = clock.Elapsed;
+            }
+
             skippedInARow = result.Skipped ? skippedInARow + 1 : 0;
             if (result.Skipped)
             {
@@ -182,7 +188,7 @@ internal static class TrainingRun
 
         var parameters = gatherParameters ? engine.GatherParameters() : null;
         return new TrainingOutcome(firstStep, [.. losses], skipped, engine.LossScale, clock.Elapsed, tokens, parameters,
-            engine.Plan, MeasuredMemory.Of(backend.Counters));
+            engine.Plan, MeasuredMemory.Of(backend.Counters), firstStepElapsed);
     }
 
     private static void Save(TrainingEngine engine, TrainSettings settings)

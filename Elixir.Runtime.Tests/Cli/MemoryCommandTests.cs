@@ -25,6 +25,7 @@ public sealed class MemoryCommandTests
         Assert.Equal(2, trained.GetProperty("steps").GetInt32());
         Assert.True(trained.GetProperty("finalLoss").GetDouble() > 0);
         Assert.True(trained.GetProperty("tokensPerSecond").GetDouble() > 0);
+        Assert.True(trained.GetProperty("tokensPerSecondAfterFirstStep").GetDouble() > 0);
         foreach (string location in (string[])["device", "host"])
         {
             long plannedBytes = planned.GetProperty("planned").GetProperty(location).GetInt64();
