@@ -97,7 +97,7 @@ internal static class TrainCommand
         {
             reference ??= Reference(settings with { Ranks = world }, corpus, reporter);
             var difference = ParameterDifference.Largest(outcome.Parameters!, reference.Parameters!);
-            double tolerance = settings.VerifyTolerance ?? VerifyTolerance.Default(settings);
+            double tolerance = settings.VerifyTolerance ?? VerifyTolerance.Default(settings, outcome.Losses.Length + outcome.Skipped);
             bool within = difference.Value <= tolerance;
             reporter.Line(
                 $"verify: largest parameter difference between {world} rank{(world == 1 ? "" : "s")} and 1 rank: {difference.Value:G6} ({(difference.Value > 0 ? $"in {difference.Tensor}; " : "")}{difference.Count:N0} parameters compared); tolerance {tolerance:G6}: {(within ? "within" : "EXCEEDED")}");

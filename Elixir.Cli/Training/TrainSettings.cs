@@ -65,7 +65,7 @@ internal sealed record TrainSettings
     /// <summary>Repeat the steps on one rank and compare the parameters.</summary>
     public bool Verify { get; init; }
 
-    /// <summary>The largest parameter difference <see cref="Verify"/> accepts; null for <see cref="VerifyTolerance.Default"/>.</summary>
+    /// <summary>The largest parameter difference <see cref="Verify"/> accepts; null for <see cref="Training.VerifyTolerance.Default"/>.</summary>
     public double? VerifyTolerance { get; init; }
 
     /// <summary>Where checkpoints are saved and resumed from, or null for none.</summary>

@@ -14,9 +14,9 @@ namespace Elixir.Cli.Training;
 /// </summary>
 internal static class VerifyTolerance
 {
-    /// <summary>The default for <paramref name="settings"/>.</summary>
-    public static double Default(TrainSettings settings) =>
+    /// <summary>The default for <paramref name="settings"/> after <paramref name="steps"/> steps (a resumed run counts only its own).</summary>
+    public static double Default(TrainSettings settings, int steps) =>
         settings.Device == TrainDevice.Host && settings.ParameterType == DType.Float32 && settings.Accumulation == 1
             ? 0
-            : (settings.ParameterType == DType.Float32 ? 0.01 : 0.1) * settings.LearningRate * settings.Steps;
+            : (settings.ParameterType == DType.Float32 ? 0.01 : 0.1) * settings.LearningRate * steps;
 }
