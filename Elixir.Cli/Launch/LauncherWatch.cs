@@ -12,7 +12,7 @@ namespace Elixir.Cli.Launch;
 /// </summary>
 internal static class LauncherWatch
 {
-    /// <summary>Set by the launcher to its process id; its presence means "standard input is the launcher's pipe".</summary>
+    /// <summary>Set by the launcher to its process id (named in the child's last line); with a pipe as stdin it starts the watch.</summary>
     internal const string Variable = "ELIXIR_LAUNCHER_PID";
 
     /// <summary>Starts the watch when this process was started by <c>elixir launch</c>; does nothing otherwise.</summary>
