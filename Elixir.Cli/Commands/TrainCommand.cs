@@ -70,13 +70,13 @@ internal static class TrainCommand
 
     private static int Run(ParseResult result)
     {
-        var settings = ReadSettings(result);
-        TrainDevice.Check(settings.Device, settings.Ranks);
+        var read = ReadSettings(result);
 
         // Under elixir launch, torchrun or Slurm this process is one rank of the job; rank 0 alone verifies, on its
         // own GPU, against the same steps on one rank.
         DistributedEnvironment? job = LaunchEnvironment.Detect();
-        int world = job?.WorldSize ?? settings.Ranks;
+        TrainDevice.Check(read.Device, read.Ranks, job);
+        var settings = TrainDevice.Place(read, job);
         bool verifyHere = settings.Verify && (job is null || job.Rank == 0);
         if (settings.SaveCheckpoints)
         {
@@ -89,18 +89,18 @@ internal static class TrainCommand
         var output = result.InvocationConfiguration.Output;
         var reporter = new ProgressReporter(settings.Json ? result.InvocationConfiguration.Error : output, settings, corpus.Source, TrainDevice.Describe(settings, job));
         // A resumed run may overwrite the checkpoint it started from, so its 1-rank reference runs first.
-        TrainingOutcome? reference = verifyHere && settings.Resume ? Reference(settings with { Ranks = world }, corpus, reporter) : null;
-        var outcome = TrainingRun.Execute(settings, corpus, settings.Verify, reporter.Started, reporter.Stepped);
+        TrainingOutcome? reference = verifyHere && settings.Resume ? Reference(settings, corpus, reporter) : null;
+        var outcome = TrainingRun.Execute(settings, job, corpus, settings.Verify, reporter.Started, reporter.Stepped);
         reporter.Finished(outcome);
         string? verifyFailure = null;
         if (verifyHere)
         {
-            reference ??= Reference(settings with { Ranks = world }, corpus, reporter);
+            reference ??= Reference(settings, corpus, reporter);
             var difference = ParameterDifference.Largest(outcome.Parameters!, reference.Parameters!);
             double tolerance = settings.VerifyTolerance ?? VerifyTolerance.Default(settings, outcome.Losses.Length + outcome.Skipped);
             bool within = difference.Value <= tolerance;
             reporter.Line(
-                $"verify: largest parameter difference between {world} rank{(world == 1 ? "" : "s")} and 1 rank: {difference.Value:G6} ({(difference.Value > 0 ? $"in {difference.Tensor}; " : "")}{difference.Count:N0} parameters compared); tolerance {tolerance:G6}: {(within ? "within" : "EXCEEDED")}");
+                $"verify: largest parameter difference between {settings.Ranks} rank{(settings.Ranks == 1 ? "" : "s")} and 1 rank: {difference.Value:G6} ({(difference.Value > 0 ? $"in {difference.Tensor}; " : "")}{difference.Count:N0} parameters compared); tolerance {tolerance:G6}: {(within ? "within" : "EXCEEDED")}");
             if (!within)
             {
                 verifyFailure = $"--verify: the largest parameter difference, {difference.Value:G6} in {difference.Tensor}, exceeds the tolerance {tolerance:G6}.";
@@ -117,7 +117,8 @@ internal static class TrainCommand
 
     private static TrainingOutcome Reference(TrainSettings settings, TrainingCorpus corpus, ProgressReporter reporter)
     {
-        var reference = TrainingRun.Execute(settings.OnOneRank(), corpus, gatherParameters: true, started: null, stepped: null);
+        // In this process, whatever job this process belongs to.
+        var reference = TrainingRun.Execute(settings.OnOneRank(), job: null, corpus, gatherParameters: true, started: null, stepped: null);
         reporter.Line($"verify: the same steps on 1 rank took {reference.Elapsed.TotalSeconds:F1} s");
         return reference;
     }

@@ -21,22 +21,16 @@ internal static class CudaTrainingRun
     /// <summary>How long rank 0 waits for the other processes to fetch the NCCL id at start-up.</summary>
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(5);
 
+    /// <summary>Runs <paramref name="settings"/> as this process's rank of <paramref name="job"/>, or all its ranks here when there is none.</summary>
     internal static TrainingOutcome Execute(
-        TrainSettings settings, TrainingCorpus corpus, bool gatherParameters, Action<TrainingStart>? started, Action<StepReport>? stepped)
+        TrainSettings settings, DistributedEnvironment? job, TrainingCorpus corpus, bool gatherParameters, Action<TrainingStart>? started, Action<StepReport>? stepped)
     {
-        DistributedEnvironment? job = settings.Standalone ? null : LaunchEnvironment.Detect();
         if (job is not null)
         {
-            var placed = settings with { Ranks = job.WorldSize };
-            if (placed.Batch % (placed.Ranks * placed.Accumulation) != 0)
-            {
-                throw new CliException(ExitCodes.Usage, $"--batch {placed.Batch} does not divide evenly over the job's {placed.Ranks} ranks × {placed.Accumulation} accumulation steps.");
-            }
-
             using var device = CudaDevice.Open(job.LocalRank);
             using var backend = new CudaMemoryBackend(device);
             using var communicator = NcclCommunicator.Create(backend, job, StartupTimeout, checkedMode: true);
-            return RunRank(communicator, backend, placed, corpus, gatherParameters, started, stepped);
+            return RunRank(communicator, backend, settings, corpus, gatherParameters, started, stepped);
         }
 
         return RunInProcess(settings, corpus, gatherParameters, started, stepped);
@@ -97,7 +91,7 @@ internal static class CudaTrainingRun
     }
 
     /// <summary>How the model's fp32 products run for parameters stored as <paramref name="type"/>.</summary>
-    internal static Float32GemmMode GemmMode(DType type) => type switch
+    private static Float32GemmMode GemmMode(DType type) => type switch
     {
         DType.BFloat16 => Float32GemmMode.BFloat16,
         DType.Float16 => Float32GemmMode.Float16,

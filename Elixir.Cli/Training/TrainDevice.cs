@@ -31,10 +31,29 @@ internal static class TrainDevice
         return $"CUDA, {ranks} on {(gpus == 1 ? "GPU 0" : $"GPUs 0-{gpus - 1}")}";
     }
 
-    /// <summary>Checks that <paramref name="device"/> can run <paramref name="ranks"/> ranks in this process here.</summary>
-    internal static void Check(string device, int ranks, Func<string, string?>? environment = null)
+    /// <summary>
+    /// The settings as this process runs them: under a launched <paramref name="job"/> on GPUs the ranks are the
+    /// job's (one per process), and the batch must divide over them.
+    /// </summary>
+    internal static TrainSettings Place(TrainSettings settings, DistributedEnvironment? job)
     {
-        DistributedEnvironment? job = LaunchEnvironment.Detect(environment);
+        if (job is null || settings.Device != Cuda)
+        {
+            return settings;
+        }
+
+        var placed = settings with { Ranks = job.WorldSize };
+        if (placed.Batch % (placed.Ranks * placed.Accumulation) != 0)
+        {
+            throw new CliException(ExitCodes.Usage, $"--batch {placed.Batch} does not divide evenly over the job's {placed.Ranks} ranks × {placed.Accumulation} accumulation steps.");
+        }
+
+        return placed;
+    }
+
+    /// <summary>Checks that <paramref name="device"/> can run <paramref name="ranks"/> ranks here, in this process or as one rank of <paramref name="job"/>.</summary>
+    internal static void Check(string device, int ranks, DistributedEnvironment? job)
+    {
         if (device == Host)
         {
             if (job is { WorldSize: > 1 })

@@ -112,11 +112,5 @@ internal sealed record TrainSettings
     /// each of this run's ranks emulated in turn, saving nothing, with no device budget (one rank holds all shards).
     /// </summary>
     public TrainSettings OnOneRank() =>
-        this with { Ranks = 1, EmulatedRanks = Ranks * EmulatedRanks, Verify = false, ReadOnlyCheckpoints = true, DeviceMemoryBytes = null, Standalone = true };
-
-    /// <summary>
-    /// Runs all its ranks in this process even where this process is one rank of a job started by
-    /// <c>elixir launch</c>, torchrun or Slurm: the 1-rank run rank 0 of such a job verifies against.
-    /// </summary>
-    public bool Standalone { get; init; }
+        this with { Ranks = 1, EmulatedRanks = Ranks * EmulatedRanks, Verify = false, ReadOnlyCheckpoints = true, DeviceMemoryBytes = null };
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Elixir.Collectives;
 using Elixir.Collectives.Host;
+using Elixir.Collectives.Nccl;
 using Elixir.Engine;
 using Elixir.Kernels;
 using Elixir.Kernels.Host;
@@ -38,16 +39,16 @@ internal static class TrainingRun
     public const int MaxSkippedInARow = 50;
 
     /// <summary>
-    /// Runs <paramref name="settings"/> on <paramref name="corpus"/>. <paramref name="started"/> and
-    /// <paramref name="stepped"/> are called on rank 0's thread. With <paramref name="gatherParameters"/> the
-    /// outcome carries the final parameters.
+    /// Runs <paramref name="settings"/> on <paramref name="corpus"/>, as this process's rank of <paramref name="job"/>
+    /// where there is one (GPUs only). <paramref name="started"/> and <paramref name="stepped"/> are called on rank
+    /// 0's thread. With <paramref name="gatherParameters"/> the outcome carries the final parameters.
     /// </summary>
     public static TrainingOutcome Execute(
-        TrainSettings settings, TrainingCorpus corpus, bool gatherParameters, Action<TrainingStart>? started, Action<StepReport>? stepped)
+        TrainSettings settings, DistributedEnvironment? job, TrainingCorpus corpus, bool gatherParameters, Action<TrainingStart>? started, Action<StepReport>? stepped)
     {
         if (settings.Device == TrainDevice.Cuda)
         {
-            return CudaTrainingRun.Execute(settings, corpus, gatherParameters, started, stepped);
+            return CudaTrainingRun.Execute(settings, job, corpus, gatherParameters, started, stepped);
         }
 
         var config = ModelConfig(settings, corpus);
