@@ -148,16 +148,14 @@ public sealed unsafe class CudaKernels : IKernels, IDisposable
             throw new ArgumentOutOfRangeException(nameof(parameters), parameters.Step, "Adam's step number is 1-based.");
         }
 
-        // Every constant in double, rounded once to float, as PyTorch's Python-float scalars and HostAdam are.
-        float stepSize = (float)(parameters.LearningRate / (1 - Math.Pow(parameters.Beta1, parameters.Step)));
-        float correction2Sqrt = (float)Math.Pow(1 - Math.Pow(parameters.Beta2, parameters.Step), 0.5);
-        float lerpWeight = (float)(1 - parameters.Beta1), beta2 = (float)parameters.Beta2, oneMinusBeta2 = (float)(1 - parameters.Beta2);
-        float decayFactor = parameters.Decoupled ? (float)(1 - (parameters.LearningRate * parameters.WeightDecay)) : 1f;
-        float l2 = parameters.Decoupled ? 0f : (float)parameters.WeightDecay;
+        // The host kernel's constants, so a step gives the host's bits (the PTX fuses no multiply-add either).
+        var c = AdamConstants.From(parameters);
+        float lerpWeight = c.LerpWeight, beta2 = c.Beta2, oneMinusBeta2 = c.OneMinusBeta2, l2 = c.L2WeightDecay;
+        float decayFactor = c.DecoupledDecayFactor, stepSize = c.StepSize, correction2Sqrt = c.BiasCorrection2Sqrt;
         nint m = master.Address, first = expAvg.Address, second = expAvgSq.Address, g = gradient.Address;
         nint p = parameter.ByteLength == 0 ? 0 : parameter.Address;
         int gType = (int)gradientType, pType = (int)parameterType, decoupled = parameters.Decoupled ? 1 : 0;
-        float epsilon = (float)parameters.Epsilon, gradientScale = parameters.GradientScale;
+        float epsilon = c.Epsilon, gradientScale = c.GradientScale;
         void** arguments = stackalloc void*[]
         {
             &m, &first, &second, &g, &gType, &p, &pType, &count,

@@ -9,11 +9,9 @@ namespace Elixir.Kernels.Host;
 /// fp32: <c>g = grad * scale</c>; Adam adds <c>wd * p</c> to <c>g</c>, AdamW first does <c>p *= 1 - lr * wd</c>;
 /// <c>m = lerp(m, g, 1 - b1)</c> (PyTorch's lerp: <c>m + w * (g - m)</c> for <c>w &lt; 0.5</c>, else
 /// <c>g - (g - m) * (1 - w)</c>); <c>v = b2 * v + ((1 - b2) * g) * g</c>;
-/// <c>p -= step_size * (m / (sqrt(v) / bias_correction2_sqrt + eps))</c>. Every constant is computed as
-/// PyTorch's Python code computes it, in double from the double hyper-parameters, and rounded to fp32 once when the
-/// tensor op takes it: <c>1 - b1</c>, <c>1 - b2</c>, <c>1 - lr * wd</c>,
-/// <c>step_size = lr / (1 - b1^t)</c>, <c>bias_correction2_sqrt = (1 - b2^t) ** 0.5</c>. Multiplies and adds are
-/// never fused, so vector lanes and the scalar tail round identically.
+/// <c>p -= step_size * (m / (sqrt(v) / bias_correction2_sqrt + eps))</c>, with the constants of
+/// <see cref="AdamConstants"/>. Multiplies and adds are never fused, so vector lanes and the scalar tail round
+/// identically.
 /// </summary>
 internal readonly struct HostAdam
 {
@@ -33,21 +31,20 @@ internal readonly struct HostAdam
 
     public HostAdam(in AdamParameters p)
     {
-        _lerpWeight = (float)(1.0 - p.Beta1);
+        var c = AdamConstants.From(p);
+        _lerpWeight = c.LerpWeight;
         _lerpComplement = 1f - _lerpWeight;
         _lerpFromStart = Math.Abs(_lerpWeight) < 0.5f;
-        _beta2 = (float)p.Beta2;
-        _oneMinusBeta2 = (float)(1.0 - p.Beta2);
-        _epsilon = (float)p.Epsilon;
+        _beta2 = c.Beta2;
+        _oneMinusBeta2 = c.OneMinusBeta2;
+        _epsilon = c.Epsilon;
         _decoupled = p.Decoupled;
-        _l2WeightDecay = p.Decoupled ? 0f : (float)p.WeightDecay;
+        _l2WeightDecay = c.L2WeightDecay;
         _hasL2 = !p.Decoupled && p.WeightDecay != 0;
-        _decoupledDecayFactor = p.Decoupled ? (float)(1.0 - p.LearningRate * p.WeightDecay) : 1f;
-        _stepSize = (float)(p.LearningRate / (1.0 - Math.Pow(p.Beta1, p.Step)));
-
-        // PyTorch takes `bias_correction2 ** 0.5`, a pow rather than a sqrt; so does this.
-        _biasCorrection2Sqrt = (float)Math.Pow(1.0 - Math.Pow(p.Beta2, p.Step), 0.5);
-        _gradientScale = p.GradientScale;
+        _decoupledDecayFactor = c.DecoupledDecayFactor;
+        _stepSize = c.StepSize;
+        _biasCorrection2Sqrt = c.BiasCorrection2Sqrt;
+        _gradientScale = c.GradientScale;
     }
 
     /// <summary>Updates one block in place; all spans have the same length.</summary>
